@@ -1,0 +1,2 @@
+-- migrate:down
+alter table tasks disable row level security;

@@ -1,0 +1,2 @@
+-- B1__old_baseline
+select 1;

@@ -1,0 +1,2 @@
+-- B2__baseline
+select 1;

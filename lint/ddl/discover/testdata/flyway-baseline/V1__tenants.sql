@@ -1,0 +1,2 @@
+-- V1__tenants
+select 1;

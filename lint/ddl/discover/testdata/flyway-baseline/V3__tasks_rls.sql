@@ -1,0 +1,2 @@
+-- V3__tasks_rls
+select 1;

@@ -1,0 +1,2 @@
+-- R__a_functions
+select 1;

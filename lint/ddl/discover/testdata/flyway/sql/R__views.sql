@@ -1,0 +1,2 @@
+-- R__views
+select 1;

@@ -1,0 +1,2 @@
+-- U2__undo_tasks
+select 1;

@@ -1,0 +1,2 @@
+-- V1.1__tenant_index
+select 1;

@@ -1,0 +1,2 @@
+-- V1.2__tenant_slug
+select 1;

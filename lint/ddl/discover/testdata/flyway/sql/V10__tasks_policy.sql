@@ -1,0 +1,2 @@
+-- V10__tasks_policy
+select 1;

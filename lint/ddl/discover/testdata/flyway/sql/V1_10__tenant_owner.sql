@@ -1,0 +1,2 @@
+-- V1_10__tenant_owner
+select 1;

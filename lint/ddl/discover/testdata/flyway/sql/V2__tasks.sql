@@ -1,0 +1,2 @@
+-- V2__tasks
+select 1;

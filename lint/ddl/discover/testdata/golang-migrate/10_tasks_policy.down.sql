@@ -1,0 +1,1 @@
+drop policy tasks_tenant on tasks;

@@ -1,0 +1,3 @@
+-- +goose Up
+-- goose rejects version 0.
+drop table tasks;

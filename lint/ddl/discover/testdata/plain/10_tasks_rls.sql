@@ -1,0 +1,1 @@
+alter table tasks enable row level security;

@@ -1,0 +1,1 @@
+create table tasks (id bigserial primary key, tenant_id uuid not null);

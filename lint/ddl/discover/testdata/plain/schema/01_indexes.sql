@@ -1,0 +1,1 @@
+create index tasks_tenant_idx on tasks (tenant_id);

@@ -1,0 +1,2 @@
+-- CreateTable
+CREATE TABLE "tenants" ("id" UUID NOT NULL);

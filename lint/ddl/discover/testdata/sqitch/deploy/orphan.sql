@@ -1,0 +1,2 @@
+-- Deploy tasks:orphan (not in the plan)
+drop table tasks;

@@ -1,0 +1,2 @@
+-- Deploy tasks:tasks
+create table tasks (id bigserial primary key, tenant_id uuid not null);

@@ -1,0 +1,2 @@
+-- Deploy tasks:tenants
+create table tenants (id uuid primary key);

@@ -1,0 +1,2 @@
+-- Deploy tasks:users
+alter table users force row level security;

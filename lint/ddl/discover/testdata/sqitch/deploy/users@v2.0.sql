@@ -1,0 +1,2 @@
+-- Deploy tasks:users (as of @v2.0)
+alter table users enable row level security;

@@ -1,0 +1,4 @@
+-- +migrate Up
+insert into tenants values (gen_random_uuid());
+-- +migrate Down
+delete from tenants;

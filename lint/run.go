@@ -1,0 +1,133 @@
+package lint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"github.com/tenantguard/tenantguard/lint/model"
+	"github.com/tenantguard/tenantguard/lint/source"
+)
+
+// Result is what a run produced.
+type Result struct {
+	Findings []Finding
+	// Checks lists each rule applied to each object in its scope.
+	Checks []Check
+	// Rules are the rules that ran.
+	Rules []*Rule
+}
+
+// Run applies the enabled rules to the catalog, then applies suppression
+// comments and sorts the findings.
+func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
+	tn := Classify(cat, cfg)
+	res := &Result{}
+	for _, r := range rules {
+		sev, on := cfg.SeverityOf(r)
+		if !on || !r.AppliesTo(cat.Origin) {
+			continue
+		}
+		res.Rules = append(res.Rules, r)
+		pass := &Pass{Rule: r, Catalog: cat, Config: cfg, Tenancy: tn, severity: sev}
+		pass.report = func(f Finding) {
+			res.Findings = append(res.Findings, f)
+		}
+		if r.Run != nil {
+			r.Run(pass)
+		}
+		res.Checks = append(res.Checks, checksFor(r, cat, cfg, tn)...)
+	}
+	for i := range res.Findings {
+		locate(&res.Findings[i])
+	}
+	res.Findings = append(res.Findings, applySuppressions(cat.Files, res.Findings, rules, res.Rules, cfg)...)
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		f.Fingerprint = Fingerprint(f)
+	}
+	SortFindings(res.Findings)
+	return res
+}
+
+// locate fills file, line and column from the span, and the statement
+// that contains it.
+func locate(f *Finding) {
+	if !f.Span.IsValid() {
+		return
+	}
+	start := f.Span.StartPos()
+	f.File = f.Span.Path()
+	f.Line, f.Column = start.Line, start.Column
+	end := f.Span.EndPos()
+	if f.Span.End > f.Span.Start {
+		f.EndLine, f.EndColumn = end.Line, end.Column
+	} else {
+		f.EndLine, f.EndColumn = start.Line, start.Column
+	}
+	if !f.Statement.IsValid() {
+		f.Statement = StatementAt(f.Span)
+	}
+}
+
+// StatementAt returns the statement of the span's file that contains the
+// span's start, or the span itself when none does.
+func StatementAt(s source.Span) source.Span {
+	stmts := s.File.Statements
+	i := sort.Search(len(stmts), func(i int) bool { return stmts[i].End > s.Start })
+	if i < len(stmts) && stmts[i].Start <= s.Start {
+		return stmts[i]
+	}
+	return s
+}
+
+// Fingerprint identifies a finding by its rule, its object, its file and
+// the normalised text of its statement, so it stays stable when unrelated
+// lines move. Findings without a statement (live ones) use the message
+// only when they have no object.
+func Fingerprint(f *Finding) string {
+	h := sha256.New()
+	for _, part := range []string{f.Rule, f.Object, f.File} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	switch {
+	case f.Statement.IsValid():
+		h.Write([]byte(normalizeSQL(f.Statement.Text())))
+	case f.Object == "":
+		h.Write([]byte(f.Message))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func normalizeSQL(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// SortFindings orders findings: by file, line, column, rule, message;
+// findings without a file come last, by object.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if (a.File == "") != (b.File == "") {
+			return a.File != ""
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Object != b.Object {
+			return a.Object < b.Object
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,69 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tenantguard/tenantguard/lint"
+	"github.com/tenantguard/tenantguard/lint/linttest"
+	"github.com/tenantguard/tenantguard/rules"
+)
+
+// fixture returns the fixture of a rule: testdata/NAME.sql or testdata/NAME/.
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	for _, p := range []string{filepath.Join("testdata", name+".sql"), filepath.Join("testdata", name)} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatalf("rule %s has no fixture in testdata/", name)
+	return ""
+}
+
+func TestRLSDisabled(t *testing.T) {
+	linttest.Run(t, fixture(t, "rls-disabled"), nil, rules.RLSDisabled)
+}
+
+func TestRLSNotForced(t *testing.T) {
+	linttest.Run(t, fixture(t, "rls-not-forced"), nil, rules.RLSNotForced)
+}
+
+func TestRLSNoPolicy(t *testing.T) {
+	linttest.Run(t, fixture(t, "rls-no-policy"), nil, rules.RLSNoPolicy)
+}
+
+func TestRLSDisabledByMigration(t *testing.T) {
+	linttest.Run(t, fixture(t, "rls-disabled-by-migration"), nil, rules.RLSDisabledByMigration)
+}
+
+func TestTenantColumnUnindexed(t *testing.T) {
+	linttest.Run(t, fixture(t, "tenant-column-unindexed"), nil, rules.TenantColumnUnindexed)
+}
+
+func TestTenantColumnNullable(t *testing.T) {
+	linttest.Run(t, fixture(t, "tenant-column-nullable"), nil, rules.TenantColumnNullable)
+}
+
+func TestTableUnclassified(t *testing.T) {
+	cfg := lint.DefaultConfig()
+	cfg.GlobalTables = []string{"public.plans"}
+	linttest.Run(t, fixture(t, "table-unclassified"), &cfg, rules.TableUnclassified)
+}
+
+func TestParseError(t *testing.T) {
+	linttest.Run(t, fixture(t, "parse-error"), nil, rules.ParseError)
+}
+
+func TestDynamicSQL(t *testing.T) {
+	linttest.Run(t, fixture(t, "dynamic-sql"), nil, rules.DynamicSQL)
+}
+
+func TestBadIgnore(t *testing.T) {
+	linttest.Run(t, fixture(t, "bad-ignore"), nil, rules.BadIgnore, rules.RLSDisabled)
+}
+
+func TestIgnoreFile(t *testing.T) {
+	linttest.Run(t, fixture(t, "ignore-file"), nil, rules.BadIgnore, rules.RLSDisabled)
+}

@@ -1,0 +1,1 @@
+CREATE TABLE t (org_id uuid NOT NULL);

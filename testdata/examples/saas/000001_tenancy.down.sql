@@ -1,0 +1,5 @@
+DROP TABLE plans;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE organizations;
+DROP ROLE app_user;
