@@ -72,10 +72,10 @@ func helperMain(mode string) int {
 
 // startHelper runs helperMain in a child process and returns it with the
 // postmaster's pid and the cluster directory.
-func startHelper(t *testing.T, mode string) (*exec.Cmd, int, string) {
+func startHelper(t *testing.T, mode string, env ...string) (*exec.Cmd, int, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"="+mode)
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode), env...)
 	cmd.Stderr = os.Stderr
 	return startChild(t, cmd)
 }
@@ -138,7 +138,18 @@ func TestServerDiesWithParent(t *testing.T) {
 		t.Skip("no parent-death signal on " + runtime.GOOS)
 	}
 	requireLocal(t)
-	child, pid, root := startHelper(t, "nojanitor")
+	// A private temporary directory: the sweep of a cluster starting in a
+	// parallel test would otherwise remove the dead run's directory first.
+	tmp := t.TempDir()
+	for _, d := range []string{tmp, filepath.Dir(tmp)} {
+		if err := os.Chmod(d, 0o755); err != nil { // the postgres user must get in
+			t.Fatal(err)
+		}
+	}
+	child, pid, root := startHelper(t, "nojanitor", "TMPDIR="+tmp)
+	if filepath.Dir(root) != tmp {
+		t.Fatalf("helper made its cluster in %s, want %s", root, tmp)
+	}
 	if !processAlive(pid) {
 		t.Fatalf("postmaster %d not running", pid)
 	}

@@ -17,8 +17,8 @@ type rawStmt struct {
 func (s *rawStmt) word(i int) string { return s.Words[i] }
 
 // splitter finds statement boundaries without parsing. It understands
-// everything that can hide a semicolon: quoted strings (standard, E”,
-// U&”), quoted identifiers, dollar quotes, nested block comments, line
+// everything that can hide a semicolon: quoted strings (standard,
+// escape strings E'...', Unicode strings U&'...'), quoted identifiers, dollar quotes, nested block comments, line
 // comments, parentheses (CREATE RULE ... DO (a; b)) and SQL-standard
 // function bodies (BEGIN ATOMIC ... END). psql meta-commands (\connect,
 // \restrict, ...) end the current statement and are skipped, and the
