@@ -46,6 +46,8 @@ type Cluster struct {
 	local     *localServer             // a cluster we run, or nil
 	container testcontainers.Container // a container we run, or nil
 
+	fileCopy bool // CREATE DATABASE … STRATEGY FILE_COPY: our own server, PostgreSQL 15 or later
+
 	poolMu sync.Mutex
 	pool   *pgxpool.Pool // to adminDB, made on first use
 
@@ -98,11 +100,7 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name, template string) err
 		template = "template0"
 	}
 	sql := "CREATE DATABASE " + quoteIdent(name) + " TEMPLATE " + quoteIdent(template)
-	if c.local != nil || c.container != nil {
-		// Copying the files beats writing them through the WAL (the default
-		// since PostgreSQL 15) when nothing is synced to disk: a small
-		// template copies in about half the time. The checkpoints it costs
-		// are cheap without fsync. Borrowed servers keep their default.
+	if c.fileCopy {
 		sql += " STRATEGY FILE_COPY"
 	}
 	if err := c.exec(ctx, sql); err != nil {
@@ -173,6 +171,24 @@ func (c *Cluster) adminPool() (*pgxpool.Pool, error) {
 	}
 	c.pool = pool
 	return pool, nil
+}
+
+// tune settles how to run a server of our own once it is up. Copying a
+// template's files beats writing them through the WAL (the default since
+// PostgreSQL 15) when nothing is synced to disk: a small template copies in
+// about half the time, and the checkpoints that costs are cheap without
+// fsync. Borrowed servers keep their default.
+func (c *Cluster) tune(ctx context.Context) error {
+	pool, err := c.adminPool()
+	if err != nil {
+		return err
+	}
+	var version int
+	if err := pool.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+		return fmt.Errorf("pgtest: server version: %w", err)
+	}
+	c.fileCopy = version >= 150000
+	return nil
 }
 
 func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }

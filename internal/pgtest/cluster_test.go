@@ -141,3 +141,32 @@ func TestClusterStringHidesPassword(t *testing.T) {
 		t.Errorf("URL = %q", got)
 	}
 }
+
+func TestCreateDatabaseFromTemplate(t *testing.T) {
+	c := requireShared(t)
+	if c.local != nil && !c.fileCopy {
+		t.Error("own PostgreSQL 15 server does not copy templates by file")
+	}
+	ctx := context.Background()
+	tmpl := uniqueDBName("tmpl")
+	if err := c.CreateDatabase(ctx, tmpl, ""); err != nil {
+		t.Fatal(err)
+	}
+	defer c.DropDatabase(ctx, tmpl)
+	conn := connect(t, c.URL(tmpl))
+	if _, err := conn.Exec(ctx, "CREATE TABLE seeded (id int); INSERT INTO seeded VALUES (7)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	copyName := uniqueDBName("copy")
+	if err := c.CreateDatabase(ctx, copyName, tmpl); err != nil {
+		t.Fatal(err)
+	}
+	defer c.DropDatabase(ctx, copyName)
+	if got := queryString(t, connect(t, c.URL(copyName)), "SELECT id::text FROM seeded"); got != "7" {
+		t.Errorf("copy of the template holds %s, want its row", got)
+	}
+	if err := c.CreateDatabase(ctx, copyName, tmpl); err == nil || !strings.Contains(err.Error(), "create database "+copyName) {
+		t.Errorf("second create: %v, want an error naming the database", err)
+	}
+}

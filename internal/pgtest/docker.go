@@ -71,6 +71,9 @@ func startDocker(ctx context.Context) (_ *Cluster, err error) {
 	if err := waitReady(ctx, c, nil, ""); err != nil {
 		return nil, err
 	}
+	if err := c.tune(ctx); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

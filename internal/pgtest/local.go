@@ -118,6 +118,9 @@ func startLocal(ctx context.Context, opts Options, binDir string, as *runAs) (_ 
 		}
 		err = waitReady(ctx, c, s.proc, s.logPath)
 		if err == nil {
+			if err := c.tune(ctx); err != nil {
+				return nil, err
+			}
 			return c, nil
 		}
 		s.stopServer()

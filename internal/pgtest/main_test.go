@@ -3,8 +3,10 @@ package pgtest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -121,4 +123,41 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// helperEnv makes the test binary a helper process (see helperMain) instead
+// of running tests. Its value is the mode: "janitor" or "nojanitor".
+const helperEnv = "PGTEST_HELPER_MODE"
+
+// helperMain starts a cluster the way a test or the CLI would, from a
+// goroutine that locks its OS thread and then exits without unlocking, so
+// that the Go runtime ends the thread that called Start. The server must
+// outlive that thread. It then prints "READY <postmaster pid> <cluster dir>"
+// and waits to be killed.
+func helperMain(mode string) int {
+	var (
+		c    *Cluster
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		runtime.LockOSThread() // never unlocked: this thread ends with the goroutine
+		c, err = Start(context.Background(), Options{noJanitor: mode == "nojanitor"})
+		close(done)
+	}()
+	<-done
+	if err != nil {
+		fmt.Println("ERROR", err)
+		return 1
+	}
+	time.Sleep(300 * time.Millisecond) // let the runtime end the starter's thread
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.exec(ctx, "SELECT 1"); err != nil {
+		fmt.Println("ERROR server died with the thread that started it:", err)
+		return 1
+	}
+	fmt.Println("READY", c.local.proc.cmd.Process.Pid, c.local.root)
+	time.Sleep(time.Hour)
+	return 0
 }

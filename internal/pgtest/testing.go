@@ -110,7 +110,13 @@ func parseServerURL(raw string) (*url.URL, error) {
 // database is dropped when the test ends.
 //
 // When no server can be had, NewDB skips the test, or fails it when the
-// variable CI is true: in CI a missing database is a failure.
+// variable CI is true: in CI a missing database is a failure. A server that
+// exists but will not start fails the test everywhere.
+//
+// The server is shared by the package's tests, so cluster-wide objects
+// (roles, tablespaces, settings made with ALTER SYSTEM) are shared too: give
+// roles names unique to the test. Without Main the server lives until the
+// process exits and is cleaned up then all the same.
 func NewDB(t testing.TB) string {
 	t.Helper()
 	c, err := sharedCluster()
