@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/tenantguard/tenantguard/lint/ddl"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
 )
@@ -17,19 +19,30 @@ type Result struct {
 	Checks []Check
 	// Rules are the rules that ran.
 	Rules []*Rule
+	// RuleTime is the time each rule took, by name (JUnit reports).
+	RuleTime map[string]time.Duration
 }
 
 // Run applies the enabled rules to the catalog, then applies suppression
 // comments and sorts the findings.
 func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 	tn := Classify(cat, cfg)
-	res := &Result{}
+	ddl.Analyze(cat, ddl.Settings{
+		TenantColumn: func(t *model.Table) string {
+			c, _ := tn.TenantColumn(t)
+			return c
+		},
+		TenantSetting:   cfg.Probe.TenantSetting,
+		TenantFunctions: cfg.TenantFunctions,
+	})
+	res := &Result{RuleTime: map[string]time.Duration{}}
 	for _, r := range rules {
 		sev, on := cfg.SeverityOf(r)
 		if !on || !r.AppliesTo(cat.Origin) {
 			continue
 		}
 		res.Rules = append(res.Rules, r)
+		start := time.Now()
 		pass := &Pass{Rule: r, Catalog: cat, Config: cfg, Tenancy: tn, severity: sev}
 		pass.report = func(f Finding) {
 			res.Findings = append(res.Findings, f)
@@ -38,6 +51,7 @@ func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 			r.Run(pass)
 		}
 		res.Checks = append(res.Checks, checksFor(r, cat, cfg, tn)...)
+		res.RuleTime[r.Name] = time.Since(start)
 	}
 	for i := range res.Findings {
 		locate(&res.Findings[i])

@@ -67,3 +67,43 @@ func TestBadIgnore(t *testing.T) {
 func TestIgnoreFile(t *testing.T) {
 	linttest.Run(t, fixture(t, "ignore-file"), nil, rules.BadIgnore, rules.RLSDisabled)
 }
+
+func TestPolicyNoTenantPredicate(t *testing.T) {
+	linttest.Run(t, fixture(t, "policy-no-tenant-predicate"), nil, rules.PolicyNoTenantPredicate)
+}
+
+func TestPolicyWriteUnchecked(t *testing.T) {
+	linttest.Run(t, fixture(t, "policy-write-unchecked"), nil, rules.PolicyWriteUnchecked)
+}
+
+func TestPolicyUserMetadata(t *testing.T) {
+	linttest.Run(t, fixture(t, "policy-user-metadata"), nil, rules.PolicyUserMetadata)
+}
+
+func TestPolicyTenantFallback(t *testing.T) {
+	linttest.Run(t, fixture(t, "policy-tenant-fallback"), nil, rules.PolicyTenantFallback)
+}
+
+func TestTeamScopeUnenforced(t *testing.T) {
+	linttest.Run(t, fixture(t, "team-scope-unenforced"), nil, rules.TeamScopeUnenforced)
+}
+
+func TestViewBypassesRLS(t *testing.T) {
+	linttest.Run(t, fixture(t, "view-bypasses-rls"), nil, rules.ViewBypassesRLS)
+}
+
+func TestMatviewExposesTenantData(t *testing.T) {
+	linttest.Run(t, fixture(t, "matview-exposes-tenant-data"), nil, rules.MatviewExposesTenantData)
+}
+
+func TestFKCrossesTenants(t *testing.T) {
+	linttest.Run(t, fixture(t, "fk-crosses-tenants"), nil, rules.FKCrossesTenants)
+}
+
+func TestSecurityDefinerUnsafe(t *testing.T) {
+	linttest.Run(t, fixture(t, "security-definer-unsafe"), nil, rules.SecurityDefinerUnsafe)
+}
+
+func TestGrantPublicTenantTable(t *testing.T) {
+	linttest.Run(t, fixture(t, "grant-public-tenant-table"), nil, rules.GrantPublicTenantTable)
+}

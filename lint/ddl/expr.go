@@ -16,8 +16,10 @@ type scope struct {
 	parent *scope
 	depth  int
 	rels   []scopeRel
-	// params are a function's argument names (top level of a body).
-	params []string
+	// params are a function's argument names (top level of a body);
+	// funcName qualifies them (fname.param).
+	params   []string
+	funcName string
 }
 
 type scopeRel struct {
@@ -180,6 +182,13 @@ func (c *converter) columnRef(cr *pg_query.ColumnRef, sc *scope) *model.Expr {
 				}
 			}
 			// A function's own name qualifies its parameters.
+			if s.funcName == qual {
+				for i, p := range s.params {
+					if p == col {
+						return &model.Expr{Kind: model.Param, Names: []string{col}, Value: strconv.Itoa(i + 1), Pos: e.Pos}
+					}
+				}
+			}
 		}
 		return e
 	}

@@ -89,7 +89,7 @@ func (r *replayer) bodySpan(body string, loc int32) source.Span {
 
 // funcScope is the top scope of a function body: its parameters.
 func funcScope(f *model.Function) *scope {
-	return &scope{params: f.ArgNames}
+	return &scope{params: f.ArgNames, funcName: f.Name}
 }
 
 // analyseBody parses a SQL function's body into queries. Bodies in
@@ -107,6 +107,7 @@ func (r *replayer) analyseBody(f *model.Function) {
 		c := converter{r: sub}
 		for _, rs := range tree.Stmts {
 			if q := c.query(rs.Stmt, funcScope(f)); q != nil {
+				q.Pos = sub.at(int32(firstToken(f.Body, int(rs.StmtLocation))))
 				f.Queries = append(f.Queries, q)
 			}
 		}
@@ -239,4 +240,23 @@ func (r *replayer) doBlock(s *pg_query.DoStmt) {
 		}
 	}
 	r.diag(model.DynamicSQL, r.at(-1), "DO block ("+lang+"): tenantguard does not run procedural code, so tables, policies and RLS switches it changes are not in the model; prefer plain DDL, or check the result with `tenantguard inspect`")
+}
+
+// firstToken skips whitespace and comments from offset i of text.
+func firstToken(text string, i int) int {
+	for i < len(text) {
+		switch {
+		case text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r':
+			i++
+		case strings.HasPrefix(text[i:], "--"):
+			if j := strings.IndexByte(text[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				return len(text)
+			}
+		default:
+			return i
+		}
+	}
+	return i
 }

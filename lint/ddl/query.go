@@ -61,7 +61,7 @@ func (c *converter) selectStmt(s *pg_query.SelectStmt, sc *scope) *model.Query {
 			q.SetOps = append(q.SetOps, left.SetOps...)
 		}
 		if s.Rarg != nil {
-			q.SetOps = append(q.SetOps, c.selectStmt(s.Rarg, &scope{parent: sc.parent, depth: sc.depth, params: sc.params}))
+			q.SetOps = append(q.SetOps, c.selectStmt(s.Rarg, &scope{parent: sc.parent, depth: sc.depth, params: sc.params, funcName: sc.funcName}))
 		}
 		return q
 	}
@@ -132,7 +132,7 @@ func (c *converter) fromItem(n *pg_query.Node, sc *scope) *model.FromItem {
 		}
 		inner := sc.child()
 		if !v.RangeSubselect.Lateral {
-			inner = &scope{parent: sc.parent, depth: sc.depth + 1, params: sc.params}
+			inner = &scope{parent: sc.parent, depth: sc.depth + 1, params: sc.params, funcName: sc.funcName}
 		}
 		f.Query = c.query(v.RangeSubselect.Subquery, inner)
 		rel := scopeRel{alias: f.Alias}

@@ -34,6 +34,9 @@ type Function struct {
 	Owner      string
 	Procedure  bool
 	Span       source.Span
+
+	// Analysis is filled by lint/ddl.Analyze before rules run.
+	Analysis *FunctionAnalysis
 }
 
 // QName returns the function's qualified name.

@@ -6,6 +6,8 @@
 package model
 
 import (
+	"iter"
+	"maps"
 	"sort"
 	"strings"
 
@@ -134,6 +136,27 @@ func (c *Catalog) Tables() []*Table {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].QName().Less(out[j].QName()) })
 	return out
+}
+
+// AllTables yields every table in no particular order, for passes whose
+// result does not depend on it (replay's retargeting of references on a
+// rename), where sorting on every statement would cost more than the pass.
+func (c *Catalog) AllTables() iter.Seq[*Table] { return maps.Values(c.tables) }
+
+// AllViews yields every view in no particular order (see AllTables).
+func (c *Catalog) AllViews() iter.Seq[*View] { return maps.Values(c.views) }
+
+// AllFunctions yields every function in no particular order (see AllTables).
+func (c *Catalog) AllFunctions() iter.Seq[*Function] {
+	return func(yield func(*Function) bool) {
+		for _, l := range c.functions {
+			for _, f := range l {
+				if !yield(f) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // AddView registers v, replacing any view of the same name.

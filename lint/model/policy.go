@@ -30,6 +30,9 @@ type Policy struct {
 	// POLICY that changed it.
 	Span      source.Span
 	AlteredAt source.Span
+
+	// Analysis is filled by lint/ddl.Analyze before rules run.
+	Analysis *PolicyAnalysis
 }
 
 // Applies reports whether the policy applies to cmd.

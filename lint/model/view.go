@@ -20,6 +20,9 @@ type View struct {
 	Span  source.Span
 	// Grants on the view.
 	Grants []*Grant
+
+	// Analysis is filled by lint/ddl.Analyze before rules run.
+	Analysis *ViewAnalysis
 }
 
 // QName returns the view's qualified name.

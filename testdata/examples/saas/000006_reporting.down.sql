@@ -1,0 +1,2 @@
+DROP TABLE audit_events;
+DROP VIEW project_overview;
