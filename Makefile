@@ -7,9 +7,10 @@ GO ?= go
 test: deps
 	$(GO) test ./...
 
-## deps: install PostgreSQL server binaries if missing
+## deps: install PostgreSQL server binaries and the SARIF validator (.tools/) if missing
 deps:
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-sarif-validator.sh
 
 ## build: build the binary into ./bin/tenantguard
 build:

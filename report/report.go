@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tenantguard/tenantguard/lint"
 )
@@ -45,6 +46,25 @@ type Report struct {
 	// Kind names the run (lint, inspect, probe, check) for reports that
 	// keep runs apart (SARIF automationDetails).
 	Kind string
+
+	// Start is when the run began and Duration how long it took (JUnit
+	// and SARIF invocation times); zero when unknown.
+	Start    time.Time
+	Duration time.Duration
+	// RuleTime is the time each rule took, by rule name (JUnit suites).
+	RuleTime map[string]time.Duration
+	// RepoPrefix is the working directory relative to the repository
+	// root, slash-separated ("" when they are the same). File paths are
+	// relative to the working directory; SARIF and GitHub annotations
+	// need them relative to the repository.
+	RepoPrefix string
+	// Anchor is the file (relative to the working directory) that SARIF
+	// attaches live findings to: GitHub code scanning rejects a result
+	// without a file. The config file; DefaultAnchor when empty.
+	Anchor string
+	// BaselineUsed reports that a --baseline file was applied (SARIF
+	// baselineState).
+	BaselineUsed bool
 }
 
 // Failed reports whether any active finding is at or above FailOn.
@@ -80,7 +100,8 @@ func (r *Report) Counts() (errors, warnings, infos int) {
 type Options struct {
 	// Color enables ANSI colour (text only).
 	Color bool
-	// Verbose adds details, suppressed findings and notes (text only).
+	// Verbose adds details, suppressed and baselined findings and notes
+	// (text only: the machine formats always carry them).
 	Verbose bool
 }
 
@@ -90,7 +111,7 @@ type Writer interface {
 }
 
 // Formats lists the supported format names.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "junit", "github"}
 
 // NewWriter returns the writer for a format name.
 func NewWriter(format string, opts Options) (Writer, error) {
@@ -99,6 +120,12 @@ func NewWriter(format string, opts Options) (Writer, error) {
 		return &textWriter{opts: opts}, nil
 	case "json":
 		return jsonWriter{}, nil
+	case "sarif":
+		return sarifWriter{}, nil
+	case "junit":
+		return junitWriter{}, nil
+	case "github":
+		return githubWriter{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }

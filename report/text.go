@@ -89,7 +89,7 @@ func (t *textWriter) Write(w io.Writer, r *Report) error {
 	if b.Len() > 0 {
 		b.WriteByte('\n')
 	}
-	b.WriteString(summary(r, pal, suppressed, baseline))
+	b.WriteString(summary(r, pal, suppressed, baseline, !t.opts.Verbose))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -100,7 +100,9 @@ func (t *textWriter) finding(b *strings.Builder, pal palette, f *lint.Finding) {
 		loc = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
 	}
 	sev := pal.severity(f.Severity).Sprint(f.Severity.String())
-	fmt.Fprintf(b, "%s: %s %s %s\n", pal.path.Sprint(loc), sev, pal.rule.Sprint(f.Rule+":"), f.Message)
+	// A message of several lines keeps one finding per unindented line.
+	msg := strings.ReplaceAll(strings.TrimRight(f.Message, "\n"), "\n", "\n    ")
+	fmt.Fprintf(b, "%s: %s %s %s\n", pal.path.Sprint(loc), sev, pal.rule.Sprint(f.Rule+":"), msg)
 	if !t.opts.Verbose {
 		return
 	}
@@ -117,7 +119,9 @@ func (t *textWriter) finding(b *strings.Builder, pal palette, f *lint.Finding) {
 	}
 }
 
-func summary(r *Report, pal palette, suppressed, baseline int) string {
+// summary is the last line: counts, files, and what is hidden (with a
+// hint to --verbose when hint is set).
+func summary(r *Report, pal palette, suppressed, baseline int, hint bool) string {
 	errs, warns, infos := r.Counts()
 	total := errs + warns + infos
 	var s string
@@ -138,7 +142,10 @@ func summary(r *Report, pal palette, suppressed, baseline int) string {
 		extra = append(extra, fmt.Sprintf("%d in baseline", baseline))
 	}
 	if len(extra) > 0 {
-		s += "; " + strings.Join(extra, ", ") + " (shown with --verbose)"
+		s += "; " + strings.Join(extra, ", ")
+		if hint {
+			s += " (shown with --verbose)"
+		}
 	}
 	return s + "\n"
 }

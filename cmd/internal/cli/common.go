@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -23,13 +24,21 @@ type outputOptions struct {
 	FailOn     string
 	NoColor    bool
 	Verbose    bool
+	// Reports are --report FORMAT=FILE values; Baseline and
+	// WriteBaseline the baseline files (reports.go).
+	Reports       []string
+	Baseline      string
+	WriteBaseline string
+
+	extra reportState
 }
 
 func (o *outputOptions) addFlags(c *cobra.Command) {
 	fl := c.Flags()
 	fl.StringVarP(&o.ConfigPath, "config", "c", "", "config file (default: tenantguard.yaml found upward from the working directory)")
-	fl.StringVar(&o.Format, "format", "text", "output format: text|json")
+	fl.StringVar(&o.Format, "format", "text", "output format: "+strings.Join(report.Formats, "|"))
 	fl.StringVarP(&o.Output, "output", "o", "", "write the report to FILE instead of stdout")
+	o.addReportFlags(fl)
 	fl.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error|warning|info|none")
 	fl.BoolVar(&o.NoColor, "no-color", false, "disable colour (also: NO_COLOR=1)")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "show details, suppressed findings and what the analysis trusted")
@@ -40,8 +49,10 @@ func (o *outputOptions) validate() error {
 	if _, err := lint.ParseThreshold(o.FailOn); err != nil {
 		return err
 	}
-	_, err := report.NewWriter(o.Format, report.Options{})
-	return err
+	if _, err := report.NewWriter(o.Format, report.Options{}); err != nil {
+		return err
+	}
+	return o.validateReports()
 }
 
 // loadConfig reads the config file named by --config, or the one found
@@ -73,6 +84,12 @@ func writeReport(f *Factory, o *outputOptions, r *report.Report) error {
 		return err
 	}
 	r.FailOn = threshold
+	if err := o.prepareReport(f, r); err != nil {
+		return err
+	}
+	if err := o.writeExtraReports(r); err != nil {
+		return err
+	}
 	toFile := o.Output != "" && o.Output != "-"
 	w, err := report.NewWriter(o.Format, report.Options{
 		Color:   !toFile && f.colorEnabled(o.NoColor),
@@ -95,6 +112,9 @@ func writeReport(f *Factory, o *outputOptions, r *report.Report) error {
 func writeTo(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
+	}
+	if special(path) {
+		return writeSpecial(path, write)
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".tenantguard-*")

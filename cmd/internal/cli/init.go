@@ -79,7 +79,7 @@ func initRun(opts *InitOptions) error {
 	}
 	cat = ddl.Load(files)
 	text := starterConfig(cat, layout == discover.LayoutSupabase)
-	if err := writeTo(f.IO.Out, opts.Output, func(w io.Writer) error {
+	if err := writeTo(f.IO.Out, out, func(w io.Writer) error {
 		_, err := io.WriteString(w, text)
 		return err
 	}); err != nil {

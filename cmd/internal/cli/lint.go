@@ -47,7 +47,14 @@ to see the files and the order used.`,
 
   # fail on warnings too, and show the files in replay order
   tenantguard lint supabase/migrations --fail-on warning
-  tenantguard lint --list-files`,
+  tenantguard lint --list-files
+
+  # in CI: annotations on stdout, SARIF and JUnit files in the same run
+  tenantguard lint --format github --report sarif=tenantguard.sarif --report junit=tenantguard.xml
+
+  # adopt on an old schema: record today's findings, then fail only on new ones
+  tenantguard lint --write-baseline tenantguard-baseline.json
+  tenantguard lint --baseline tenantguard-baseline.json`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {
@@ -119,6 +126,7 @@ func lintRun(opts *LintOptions) error {
 		Findings: lr.Result.Findings,
 		Checks:   lr.Result.Checks,
 		Rules:    lr.Result.Rules,
+		RuleTime: lr.Result.RuleTime,
 		Files:    len(lr.Migrations),
 		Notes:    lr.Notes,
 	}
@@ -131,8 +139,12 @@ func lintRun(opts *LintOptions) error {
 	}
 	if len(lr.Problems) > 0 {
 		// The report is out; the run is still incomplete.
-		return fmt.Errorf("could not read %d %s (first: %s: %v); the report covers the rest",
-			len(lr.Problems), plural(len(lr.Problems), "file"), lr.Problems[0].Path, lr.Problems[0].Err)
+		first := lr.Problems[0].Err.Error()
+		if !strings.Contains(first, lr.Problems[0].Path) {
+			first = lr.Problems[0].Path + ": " + first
+		}
+		return fmt.Errorf("could not read %d %s (first: %s); the report covers the rest",
+			len(lr.Problems), plural(len(lr.Problems), "file"), first)
 	}
 	return err
 }
