@@ -1,7 +1,7 @@
 # tenantguard: `make test` is the whole suite, as CI runs it (.ci/run).
 GO ?= go
 
-.PHONY: test deps build vet fmt-check bench
+.PHONY: test deps build vet fmt-check bench bench-squawk fuzz
 
 ## test: install what the tests need (PostgreSQL server binaries), then run every test
 test: deps
@@ -26,3 +26,11 @@ fmt-check:
 ## bench: the speed benchmarks (not part of the test suite)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./lint/...
+
+## bench-squawk: lint time against squawk (npm squawk-cli) on the benchmark corpus
+bench-squawk:
+	scripts/bench-vs-squawk.sh
+
+## fuzz: five minutes of fuzzing parse, replay, rules and reports
+fuzz:
+	$(GO) test ./lint/ddl -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 5m -parallel 2

@@ -18,6 +18,9 @@ const (
 	ScopeFunctions    Scope = "functions"
 	ScopeRoles        Scope = "roles"
 	ScopeFiles        Scope = "files"
+	// Probe rules: what `tenantguard probe` tries on a live database.
+	ScopeProbeTables Scope = "tenant tables (live probe)"
+	ScopeProbeViews  Scope = "views over tenant tables (live probe)"
 )
 
 // Rule is one check. Rules are values; the Pass is their only contact

@@ -3,6 +3,7 @@ package lint
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,8 +35,10 @@ func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 		},
 		TenantSetting:   cfg.Probe.TenantSetting,
 		TenantFunctions: cfg.TenantFunctions,
+		AdminRoles:      cfg.AdminRoles,
 	})
 	res := &Result{RuleTime: map[string]time.Duration{}}
+	var checks [][]Check
 	for _, r := range rules {
 		sev, on := cfg.SeverityOf(r)
 		if !on || !r.AppliesTo(cat.Origin) {
@@ -50,9 +53,12 @@ func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 		if r.Run != nil {
 			r.Run(pass)
 		}
-		res.Checks = append(res.Checks, checksFor(r, cat, cfg, tn)...)
+		checks = append(checks, checksFor(r, cat, cfg, tn))
 		res.RuleTime[r.Name] = time.Since(start)
 	}
+	// One Check per rule and object: a large schema has hundreds of
+	// thousands, gathered per rule and copied once.
+	res.Checks = slices.Concat(checks...)
 	for i := range res.Findings {
 		locate(&res.Findings[i])
 	}
@@ -116,7 +122,43 @@ func Fingerprint(f *Finding) string {
 }
 
 func normalizeSQL(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+	// Formatting must not move a fingerprint: comments go, case folds,
+	// and whitespace survives only where it separates two words.
+	var b strings.Builder
+	b.Grow(len(s))
+	prevWord, space := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			space = true
+			continue
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			if end := strings.Index(s[i+2:], "*/"); end >= 0 {
+				i += end + 3
+			} else {
+				i = len(s)
+			}
+			space = true
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			space = true
+			continue
+		}
+		word := c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+		if space && prevWord && word {
+			b.WriteByte(' ')
+		}
+		space, prevWord = false, word
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // SortFindings orders findings: by file, line, column, rule, message;

@@ -1,10 +1,12 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tenantguard/tenantguard/lint/source"
 )
@@ -30,7 +32,13 @@ type directive struct {
 
 // parseDirectives finds the ignore comments of a file.
 func parseDirectives(f *source.File) []*directive {
-	if !strings.Contains(string(f.Content), "tenantguard:ignore") {
+	if !bytes.Contains(f.Content, []byte("tenantguard:ignore")) {
+		return nil
+	}
+	// A file that is not text (binary, or not UTF-8) is reported as such
+	// and not read any further: its comments are not honoured either, and
+	// their bytes must not reach messages.
+	if bytes.IndexByte(f.Content, 0) >= 0 || !utf8.Valid(f.Content) {
 		return nil
 	}
 	var out []*directive

@@ -29,6 +29,7 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 	}
 	out.Summary.Error, out.Summary.Warning, out.Summary.Info = r.Counts()
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // a CLI contract, not HTML: keep <, > and & readable
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/fatih/color"
 
@@ -79,11 +80,11 @@ func (t *textWriter) Write(w io.Writer, r *Report) error {
 		if len(files) > 0 || b.Len() > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "%s: %s %s\n", pal.path.Sprint(p.Path), pal.err.Sprint("could not read:"), p.Message)
+		fmt.Fprintf(&b, "%s: %s %s\n", pal.path.Sprint(printable(p.Path)), pal.err.Sprint("could not read:"), printable(p.Message))
 	}
 	if t.opts.Verbose {
 		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "%s %s\n", pal.dim.Sprint("note:"), n)
+			fmt.Fprintf(&b, "%s %s\n", pal.dim.Sprint("note:"), printable(n))
 		}
 	}
 	if b.Len() > 0 {
@@ -95,26 +96,26 @@ func (t *textWriter) Write(w io.Writer, r *Report) error {
 }
 
 func (t *textWriter) finding(b *strings.Builder, pal palette, f *lint.Finding) {
-	loc := f.Object
+	loc := printable(f.Object)
 	if f.File != "" {
-		loc = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+		loc = fmt.Sprintf("%s:%d:%d", printable(f.File), f.Line, f.Column)
 	}
 	sev := pal.severity(f.Severity).Sprint(f.Severity.String())
 	// A message of several lines keeps one finding per unindented line.
-	msg := strings.ReplaceAll(strings.TrimRight(f.Message, "\n"), "\n", "\n    ")
+	msg := strings.ReplaceAll(printable(strings.TrimRight(f.Message, "\n")), "\n", "\n    ")
 	fmt.Fprintf(b, "%s: %s %s %s\n", pal.path.Sprint(loc), sev, pal.rule.Sprint(f.Rule+":"), msg)
 	if !t.opts.Verbose {
 		return
 	}
 	switch {
 	case f.Suppressed:
-		fmt.Fprintf(b, "    %s %s\n", pal.dim.Sprint("suppressed:"), f.Justification)
+		fmt.Fprintf(b, "    %s %s\n", pal.dim.Sprint("suppressed:"), printable(f.Justification))
 	case f.Baseline:
 		fmt.Fprintf(b, "    %s\n", pal.dim.Sprint("in baseline"))
 	}
 	if f.Detail != "" {
 		for _, line := range strings.Split(strings.TrimRight(f.Detail, "\n"), "\n") {
-			fmt.Fprintf(b, "    %s\n", line)
+			fmt.Fprintf(b, "    %s\n", printable(line))
 		}
 	}
 }
@@ -164,3 +165,23 @@ func plural1(n int, word string) string {
 	}
 	return word + "s"
 }
+
+// printable escapes control characters other than newline and tab: names
+// and comments come from the files linted, and a terminal must not act on
+// escape sequences hidden in them.
+func printable(s string) string {
+	if strings.IndexFunc(s, isHidden) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isHidden(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isHidden(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }

@@ -40,7 +40,8 @@ var FKCrossesTenants = register(&lint.Rule{
 				}
 				pass.Reportf(at, lint.TableObject(t),
 					"foreign key %s (%s) -> %s (%s) does not include the tenant column: a row of one tenant can point at another tenant's %s row, and joins through it cross tenants; use FOREIGN KEY (%s, %s) REFERENCES %s (%s, ...) with a UNIQUE (%s, ...) key on %s",
-					c.Name, strings.Join(c.Columns, ", "), c.RefTable, refCols, c.RefTable, col, strings.Join(c.Columns, ", "), c.RefTable, refCol, refCol, c.RefTable)
+					c.Name, strings.Join(c.Columns, ", "), c.RefTable, refCols, c.RefTable,
+					model.QuoteIdent(col), quoteList(c.Columns), c.RefTable.SQL(), model.QuoteIdent(refCol), model.QuoteIdent(refCol), c.RefTable.SQL())
 			}
 		}
 	},
@@ -53,4 +54,12 @@ func includes(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func quoteList(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = model.QuoteIdent(c)
+	}
+	return strings.Join(q, ", ")
 }

@@ -29,7 +29,7 @@ var GrantPublicTenantTable = register(&lint.Rule{
 				}
 				pass.Reportf(at, lint.TableObject(t),
 					"tenant table %s grants %s to %s: tenant isolation then rests on the policies alone, and one permissive policy or a disabled RLS exposes every tenant's rows to them; grant to the application's logged-in role instead (REVOKE %s ON %s FROM %s)",
-					t.QName(), strings.Join(g.Privileges, ", "), who, strings.Join(g.Privileges, ", "), t.QName(), g.Grantee)
+					t.QName(), strings.Join(g.Privileges, ", "), who, strings.Join(g.Privileges, ", "), t.QName().SQL(), g.Grantee)
 			}
 		}
 	},

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/tenantguard/tenantguard/lint"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
@@ -98,4 +101,25 @@ func exprOr(e *model.Expr, placeholder string) string {
 		return placeholder
 	}
 	return e.String()
+}
+
+// uncovered returns the commands of cmds for which no restrictive policy
+// covers p, and, when some are covered and some not, a note naming the
+// open ones for the message (" on UPDATE, DELETE (a restrictive policy
+// covers only SELECT)").
+func uncovered(t *model.Table, p *model.Policy, cmds []model.Command, write bool) ([]model.Command, string) {
+	var open, closed []string
+	var out []model.Command
+	for _, cmd := range cmds {
+		if restrictiveCover(t, p, cmd, write) == nil {
+			out = append(out, cmd)
+			open = append(open, string(cmd))
+		} else {
+			closed = append(closed, string(cmd))
+		}
+	}
+	if len(open) == 0 || len(closed) == 0 {
+		return out, ""
+	}
+	return out, fmt.Sprintf(" on %s (restrictive policies cover only %s)", strings.Join(open, ", "), strings.Join(closed, ", "))
 }

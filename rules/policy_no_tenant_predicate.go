@@ -24,11 +24,14 @@ var PolicyNoTenantPredicate = register(&lint.Rule{
 					if b.Scope != model.Unscoped {
 						continue
 					}
-					cmd := p.Command
-					if cmd == model.AllCommands {
-						cmd = model.Select
+					// USING filters SELECT, UPDATE and DELETE; each needs
+					// its own restrictive cover.
+					cmds := []model.Command{p.Command}
+					if p.Command == model.AllCommands {
+						cmds = []model.Command{model.Select, model.Update, model.Delete}
 					}
-					if restrictiveCover(t, p, cmd, false) != nil {
+					open, partly := uncovered(t, p, cmds, false)
+					if len(open) == 0 {
 						break
 					}
 					what := "USING"
@@ -36,8 +39,8 @@ var PolicyNoTenantPredicate = register(&lint.Rule{
 						what = "USING branch"
 					}
 					pass.Reportf(exprSpan(b.At, p), lint.PolicyObject(p),
-						"policy %s on %s (%s, %s) lets every tenant's rows through: %s `%s` does not tie %s to the current tenant (%s); compare %s to a trusted tenant value or a membership lookup keyed on the current user",
-						p.Name, t.QName(), p.Command, rolesText(p.Roles), what, exprOr(b.At, "?"), col, b.Why, col)
+						"policy %s on %s (%s, %s) lets every tenant's rows through%s: %s `%s` does not tie %s to the current tenant (%s); compare %s to a trusted tenant value or a membership lookup keyed on the current user",
+						p.Name, t.QName(), p.Command, rolesText(p.Roles), partly, what, exprOr(b.At, "?"), col, b.Why, col)
 					break
 				}
 			}

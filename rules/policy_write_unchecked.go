@@ -25,14 +25,17 @@ var PolicyWriteUnchecked = register(&lint.Rule{
 					continue // no check at all: PostgreSQL refuses every new row
 				}
 				for _, b := range check.Branches {
-					if b.Scope == model.TenantScoped {
+					if b.Scope >= model.TenantScoped {
 						continue
 					}
-					cmd := p.Command
-					if cmd == model.AllCommands {
-						cmd = model.Insert
+					// The check applies to INSERT and UPDATE; each needs its
+					// own restrictive cover.
+					cmds := []model.Command{p.Command}
+					if p.Command == model.AllCommands {
+						cmds = []model.Command{model.Insert, model.Update}
 					}
-					if restrictiveCover(t, p, cmd, true) != nil {
+					open, partly := uncovered(t, p, cmds, true)
+					if len(open) == 0 {
 						break
 					}
 					source := "WITH CHECK"
@@ -44,8 +47,8 @@ var PolicyWriteUnchecked = register(&lint.Rule{
 						why = b.How + " constrains the row but not " + col
 					}
 					pass.Reportf(exprSpan(b.At, p), lint.PolicyObject(p),
-						"policy %s on %s (%s) lets a user write rows into another tenant: its %s `%s` does not constrain %s (%s); add WITH CHECK (%s = <current tenant>)",
-						p.Name, t.QName(), p.Command, source, exprOr(b.At, "?"), col, why, col)
+						"policy %s on %s (%s) lets a user write rows into another tenant%s: its %s `%s` does not constrain %s (%s); add WITH CHECK (%s = <current tenant>)",
+						p.Name, t.QName(), p.Command, partly, source, exprOr(b.At, "?"), col, why, col)
 					break
 				}
 			}

@@ -22,12 +22,12 @@ var RLSDisabled = register(&lint.Rule{
 			if t.PartitionOf != nil {
 				pass.Reportf(t.Span, lint.TableObject(t),
 					"partition %s of %s (tenant column %s) does not enable row level security: queries on the partition itself skip the parent's policies and read every tenant's rows; add ALTER TABLE %s ENABLE ROW LEVEL SECURITY and its own policies",
-					t.QName(), t.PartitionOf, col, t.QName())
+					t.QName(), t.PartitionOf, col, t.QName().SQL())
 				continue
 			}
 			pass.Reportf(t.Span, lint.TableObject(t),
 				"tenant table %s (tenant column %s) does not enable row level security: every role with table privileges reads and writes every tenant's rows; add ALTER TABLE %s ENABLE ROW LEVEL SECURITY",
-				t.QName(), col, t.QName())
+				t.QName(), col, t.QName().SQL())
 		}
 	},
 })

@@ -27,7 +27,7 @@ var RLSNotForced = register(&lint.Rule{
 			}
 			pass.Reportf(at, lint.TableObject(t),
 				"row level security on %s is enabled but not forced: %s (often the role migrations and the application connect as) bypasses every policy; add ALTER TABLE %s FORCE ROW LEVEL SECURITY",
-				t.QName(), owner, t.QName())
+				t.QName(), owner, t.QName().SQL())
 		}
 	},
 })

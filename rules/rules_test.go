@@ -107,3 +107,24 @@ func TestSecurityDefinerUnsafe(t *testing.T) {
 func TestGrantPublicTenantTable(t *testing.T) {
 	linttest.Run(t, fixture(t, "grant-public-tenant-table"), nil, rules.GrantPublicTenantTable)
 }
+
+// Policy shapes collected from Supabase projects: the correct ones stay
+// silent, the broken ones are reported (testdata/shapes-supabase/).
+func TestShapesSupabase(t *testing.T) {
+	linttest.Run(t, fixture(t, "shapes-supabase"), nil, rules.PolicyNoTenantPredicate, rules.PolicyWriteUnchecked,
+		rules.PolicyTenantFallback, rules.PolicyUserMetadata, rules.TeamScopeUnenforced, rules.SecurityDefinerUnsafe)
+}
+
+// Session-variable tenancy (SET app.current_tenant): casts, CASE,
+// COALESCE, IS [NOT] DISTINCT FROM and the fallbacks that leak
+// (testdata/shapes-session/).
+func TestShapesSession(t *testing.T) {
+	linttest.Run(t, fixture(t, "shapes-session"), nil, rules.PolicyNoTenantPredicate, rules.PolicyWriteUnchecked,
+		rules.PolicyTenantFallback)
+}
+
+// Views and SECURITY DEFINER functions in the forms migrations spell
+// them (testdata/shapes-views-functions.sql).
+func TestShapesViewsFunctions(t *testing.T) {
+	linttest.Run(t, fixture(t, "shapes-views-functions"), nil, rules.ViewBypassesRLS, rules.SecurityDefinerUnsafe)
+}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/tenantguard/tenantguard/lint"
+	"github.com/tenantguard/tenantguard/lint/model"
 )
 
 // TenantColumnNullable reports tenant columns that allow NULL.
@@ -27,7 +28,7 @@ var TenantColumnNullable = register(&lint.Rule{
 			}
 			pass.Reportf(at, lint.TableObject(t),
 				"tenant column %s.%s allows NULL: a row without a tenant matches no tenant's policy (or every tenant's, under an IS NULL fallback); add ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
-				t.QName(), col, t.QName(), col)
+				t.QName(), col, t.QName().SQL(), model.QuoteIdent(col))
 		}
 	},
 })

@@ -25,7 +25,7 @@ var TenantColumnUnindexed = register(&lint.Rule{
 			}
 			pass.Reportf(at, lint.TableObject(t),
 				"no index on %s starts with tenant column %s: every policy check filters on %s, so each query scans the whole table (every tenant's rows); add CREATE INDEX ON %s (%s)",
-				t.QName(), col, col, t.QName(), col)
+				t.QName(), col, col, t.QName().SQL(), model.QuoteIdent(col))
 		}
 	},
 })

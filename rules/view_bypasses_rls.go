@@ -28,7 +28,7 @@ var ViewBypassesRLS = register(&lint.Rule{
 			}
 			pass.Reportf(at, lint.ViewObject(v),
 				"view %s reads tenant table %s but runs with its owner's rights (no security_invoker): the table's policies are checked against the view's owner, who usually bypasses them, so every user who can select from the view sees every tenant's rows; recreate it WITH (security_invoker = true) or ALTER VIEW %s SET (security_invoker = true)",
-				v.QName(), qnamesText(exposed), v.QName())
+				v.QName(), qnamesText(exposed), v.QName().SQL())
 		}
 	},
 })

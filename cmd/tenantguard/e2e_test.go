@@ -19,6 +19,7 @@ import (
 //	dir: ../../examples/saas     (working directory, relative to the case; default the case)
 //	env: NO_COLOR=1              (repeatable)
 //	run: lint --format json      (repeatable: one invocation each)
+//	needs: postgres              (the runs start a throwaway PostgreSQL: skipped without one, failed under CI)
 //
 // and a golden file with, for each run, the command, its exit status,
 // stdout and stderr. `go test ./cmd/tenantguard -update` rewrites them;
@@ -51,9 +52,10 @@ func TestMain(m *testing.M) {
 func Binary() string { return binary }
 
 type e2eCase struct {
-	dir  string
-	env  []string
-	runs []string
+	dir   string
+	env   []string
+	runs  []string
+	needs []string
 }
 
 func readCase(t *testing.T, caseDir string) e2eCase {
@@ -80,6 +82,8 @@ func readCase(t *testing.T, caseDir string) e2eCase {
 			c.env = append(c.env, val)
 		case "run":
 			c.runs = append(c.runs, val)
+		case "needs":
+			c.needs = append(c.needs, val)
 		default:
 			t.Fatalf("%s/cmd:%d: unknown key %q", caseDir, i+1, key)
 		}
@@ -160,6 +164,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Run(e.Name(), func(t *testing.T) {
 			t.Parallel()
 			c := readCase(t, caseDir)
+			for _, n := range c.needs {
+				requireNeed(t, n) // live_test.go
+			}
 			var got strings.Builder
 			for i, r := range c.runs {
 				if i > 0 {

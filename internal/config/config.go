@@ -77,6 +77,9 @@ func Parse(path string, b []byte, knownRule func(string) bool) (lint.Config, err
 		return cfg, nil // empty file: defaults
 	}
 	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return cfg, nil // "---" alone, or only comments after it: defaults
+	}
 	if root.Kind != yaml.MappingNode {
 		return cfg, p.errorf(root, "the file must be a mapping of keys (tenant_columns:, rules: ...)")
 	}

@@ -22,15 +22,22 @@ func (r *replayer) alterTable(s *pg_query.AlterTableStmt) {
 		return
 	}
 	if !found || t == nil {
-		if !s.MissingOk {
-			r.note(q.String(), "ALTER of "+q.String()+": not created by the files read (extension or platform object?); ignored")
-		}
+		r.unknownRelation(q, s.MissingOk)
 		return
 	}
 	for _, n := range s.Cmds {
 		if cmd := n.GetAlterTableCmd(); cmd != nil {
 			r.alterTableCmd(t, cmd, s.Relation.Inh)
 		}
+	}
+}
+
+// unknownRelation notes an ALTER of a relation the files never created
+// (an extension's or the platform's): tolerated, shown with --verbose.
+// IF EXISTS says the author expected that.
+func (r *replayer) unknownRelation(q model.QName, missingOk bool) {
+	if !missingOk {
+		r.note(q.String(), "ALTER of "+q.String()+": not created by the files read (extension or platform object?); ignored")
 	}
 }
 
@@ -104,6 +111,7 @@ func (r *replayer) alterTableCmd(t *model.Table, cmd *pg_query.AlterTableCmd, re
 			if part := r.table(pc.Name); part != nil {
 				q := t.QName()
 				part.PartitionOf = &q
+				r.noteChild(part)
 			}
 		}
 	case pg_query.AlterTableType_AT_DetachPartition:
@@ -116,6 +124,7 @@ func (r *replayer) alterTableCmd(t *model.Table, cmd *pg_query.AlterTableCmd, re
 		if rv := cmd.Def.GetRangeVar(); rv != nil {
 			q, _ := r.lookupRV(rv)
 			t.Inherits = append(t.Inherits, q)
+			r.noteChild(t)
 		}
 	case pg_query.AlterTableType_AT_DropInherit:
 		if rv := cmd.Def.GetRangeVar(); rv != nil {
@@ -145,16 +154,8 @@ func (r *replayer) withChildren(t *model.Table, recurse bool) []*model.Table {
 	}
 	seen := map[*model.Table]bool{t: true}
 	for i := 0; i < len(out); i++ {
-		parent := out[i].QName()
-		for _, c := range r.cat.Tables() {
-			if seen[c] {
-				continue
-			}
-			isChild := c.PartitionOf != nil && *c.PartitionOf == parent
-			for _, p := range c.Inherits {
-				isChild = isChild || p == parent
-			}
-			if isChild {
+		for _, c := range r.children(out[i].QName(), false) {
+			if !seen[c] {
 				seen[c] = true
 				out = append(out, c)
 			}
@@ -214,11 +215,19 @@ func (r *replayer) rename(s *pg_query.RenameStmt) {
 		if s.Relation == nil {
 			return
 		}
-		q, _ := r.lookupRV(s.Relation)
+		q, found := r.lookupRV(s.Relation)
+		if !found {
+			r.unknownRelation(q, s.MissingOk)
+			return
+		}
 		r.moveRelation(q, model.QName{Schema: q.Schema, Name: s.Newname})
 	case pg_query.ObjectType_OBJECT_COLUMN:
 		t := r.table(s.Relation)
 		if t == nil {
+			if s.Relation != nil {
+				q, _ := r.lookupRV(s.Relation)
+				r.unknownRelation(q, s.MissingOk)
+			}
 			return
 		}
 		for _, tt := range r.withChildren(t, true) {
@@ -329,10 +338,12 @@ func (r *replayer) moveRelation(from, to model.QName) {
 		for _, p := range t.Policies {
 			p.Table = to
 		}
-		for key, tt := range r.indexes {
-			if tt == t && key.Schema == from.Schema && from.Schema != to.Schema {
-				delete(r.indexes, key)
-				r.indexes[model.QName{Schema: to.Schema, Name: key.Name}] = t
+		if from.Schema != to.Schema {
+			for key, tt := range r.indexes {
+				if tt == t && key.Schema == from.Schema {
+					delete(r.indexes, key)
+					r.indexes[model.QName{Schema: to.Schema, Name: key.Name}] = t
+				}
 			}
 		}
 		for _, ix := range t.Indexes {
@@ -344,45 +355,6 @@ func (r *replayer) moveRelation(from, to model.QName) {
 		return
 	}
 	r.retarget(from, to)
-}
-
-// retarget points references to a relation at its new name.
-func (r *replayer) retarget(from, to model.QName) {
-	fixQ := func(q *model.QName) {
-		if q != nil && *q == from {
-			*q = to
-		}
-	}
-	fixExpr := func(e *model.Expr) bool {
-		if e.Query != nil {
-			fixQueryRefs(e.Query, fixQ)
-		}
-		return true
-	}
-	for _, t := range r.cat.Tables() {
-		fixQ(t.PartitionOf)
-		for i := range t.Inherits {
-			fixQ(&t.Inherits[i])
-		}
-		for _, c := range t.Constraints {
-			fixQ(&c.RefTable)
-		}
-		for _, p := range t.Policies {
-			model.Walk(p.Using, fixExpr)
-			model.Walk(p.WithCheck, fixExpr)
-		}
-	}
-	for _, v := range r.cat.Views() {
-		for i := range v.Reads {
-			fixQ(&v.Reads[i])
-		}
-		fixQueryRefs(v.Query, fixQ)
-	}
-	for _, f := range r.cat.Functions() {
-		for _, q := range f.Queries {
-			fixQueryRefs(q, fixQ)
-		}
-	}
 }
 
 func fixQueryRefs(q *model.Query, fix func(*model.QName)) {
@@ -450,7 +422,11 @@ func (r *replayer) setSchema(s *pg_query.AlterObjectSchemaStmt) {
 		if s.Relation == nil {
 			return
 		}
-		q, _ := r.lookupRV(s.Relation)
+		q, found := r.lookupRV(s.Relation)
+		if !found {
+			r.unknownRelation(q, s.MissingOk)
+			return
+		}
 		r.moveRelation(q, model.QName{Schema: s.Newschema, Name: q.Name})
 	case pg_query.ObjectType_OBJECT_FUNCTION, pg_query.ObjectType_OBJECT_PROCEDURE, pg_query.ObjectType_OBJECT_ROUTINE:
 		if owa := s.Object.GetObjectWithArgs(); owa != nil {
@@ -509,13 +485,13 @@ func (r *replayer) dropTable(q model.QName) {
 	if t == nil {
 		return
 	}
-	for _, p := range r.cat.Tables() {
-		if p.PartitionOf != nil && *p.PartitionOf == q {
-			r.dropTable(p.QName())
-		}
+	for _, p := range r.children(q, true) {
+		r.dropTable(p.QName())
 	}
-	for key, tt := range r.indexes {
-		if tt == t {
+	// The table's own indexes, not a scan of every index of the schema.
+	for _, ix := range t.Indexes {
+		key := model.QName{Schema: t.Schema, Name: ix.Name}
+		if r.indexes[key] == t {
 			delete(r.indexes, key)
 		}
 	}

@@ -19,6 +19,10 @@ type Settings struct {
 	// TenantFunctions are helper functions trusted to scope rows to the
 	// current tenant (qualified or bare names).
 	TenantFunctions []string
+	// AdminRoles are the roles allowed to bypass tenant isolation
+	// (service_role): a branch that passes only for them lets no tenant
+	// user's row through.
+	AdminRoles []string
 }
 
 // Analyze computes the tenant analysis of every policy and function of
@@ -62,11 +66,8 @@ func (a *analyzer) view(v *model.View) *model.ViewAnalysis {
 			continue
 		}
 		c := &ctx{table: t, tenantCol: a.s.TenantColumn(t)}
-		for _, cond := range queryConditions(v.Query) {
-			if a.scope(cond, c).scope >= model.SeatScoped {
-				va.Scoped = append(va.Scoped, rel)
-				break
-			}
+		if a.levelScoped(queryConditions(v.Query), c) {
+			va.Scoped = append(va.Scoped, rel)
 		}
 	}
 	return va
@@ -95,6 +96,9 @@ type ctx struct {
 	paramName string
 	// fn is the function whose body is analysed (nil in policies).
 	fn *model.Function
+	// args are the values a helper was called with, by parameter
+	// position, when its body is read for the value it returns.
+	args []value
 }
 
 // rowColumn returns the column of the protected row that e refers to.
@@ -220,7 +224,12 @@ func (a *analyzer) scope(e *model.Expr, c *ctx) scopeResult {
 		if e.Type == "bool" && e.Value == "true" {
 			return unscoped(e, "it is always true")
 		}
+		if e.Type == "null" || e.Type == "bool" && e.Value == "false" {
+			return scopeResult{scope: model.NoRows, how: "it is never true", at: e}
+		}
 		return unscoped(e, "it is a constant")
+	case model.Case:
+		return a.scopeCase(e, c)
 	case model.Op:
 		return a.scopeOp(e, c)
 	case model.SubLink:
@@ -244,6 +253,9 @@ func (a *analyzer) scope(e *model.Expr, c *ctx) scopeResult {
 	case model.InList:
 		return a.scopeInList(e, c)
 	case model.FuncCall:
+		if e.FuncName() == "coalesce" && e.Func == nil {
+			return a.scopeCoalesce(e, c)
+		}
 		return a.scopeCall(e, c)
 	case model.Cast:
 		if len(e.Args) == 1 {
@@ -260,6 +272,9 @@ func (a *analyzer) scope(e *model.Expr, c *ctx) scopeResult {
 func (a *analyzer) scopeOp(e *model.Expr, c *ctx) scopeResult {
 	if len(e.Args) != 2 {
 		return unscoped(e, "it does not compare the tenant column")
+	}
+	if r, ok := a.scopeOpForms(e, c); ok {
+		return r
 	}
 	switch e.Op {
 	case "=", "IS NOT DISTINCT FROM":
@@ -283,6 +298,12 @@ func (a *analyzer) scopeOp(e *model.Expr, c *ctx) scopeResult {
 	if r.kind == vRowCol {
 		return a.compare(e, r, l, c)
 	}
+	if res, ok := a.scopeDerived(e, e.Args[0], r, c); ok {
+		return res
+	}
+	if res, ok := a.scopeDerived(e, e.Args[1], l, c); ok {
+		return res
+	}
 	for _, v := range []value{l, r} {
 		switch v.kind {
 		case vRole:
@@ -305,7 +326,7 @@ func (a *analyzer) compare(e *model.Expr, row, v value, c *ctx) scopeResult {
 		if isTenant {
 			return scopeResult{scope: model.TenantScoped, how: v.how, at: e}
 		}
-		return scopeResult{scope: model.ParentScoped, how: fmt.Sprintf("%s tied to %s", row.col, v.how), at: e}
+		return a.parentOrTenant(c, row.col, fmt.Sprintf("%s tied to %s", row.col, v.how), e)
 	case vIdentity:
 		if isTenant {
 			return scopeResult{scope: model.TenantScoped, how: v.how + " (the tenant is the user's own account)", at: e}
@@ -331,16 +352,54 @@ func (a *analyzer) compare(e *model.Expr, row, v value, c *ctx) scopeResult {
 // scopeIn judges row IN (SELECT ...).
 func (a *analyzer) scopeIn(e, left *model.Expr, q *model.Query, c *ctx) scopeResult {
 	l := a.classify(left, c)
-	if l.kind != vRowCol {
-		return unscoped(e, "it does not compare a column of the row")
-	}
 	if q == nil {
 		return unscoped(e, "the sub-select could not be analysed")
+	}
+	if l.kind == vIdentity || l.kind == vTenant {
+		return a.scopeReverseIn(e, l, q, c)
+	}
+	if l.kind != vRowCol {
+		if v, ok := a.lookup(q, c); ok {
+			if res, ok := a.scopeDerived(e, left, v, c); ok {
+				return res
+			}
+		}
+		return unscoped(e, "it does not compare a column of the row")
 	}
 	if v, ok := a.lookup(q, c); ok {
 		return a.compare(e, l, v, c)
 	}
 	return unscoped(e, "the sub-select over %s is not keyed on the current user or tenant: it returns other tenants' ids too", relationNames(q))
+}
+
+// scopeReverseIn judges auth.uid() IN (SELECT m.user_id FROM members m
+// WHERE m.org_id = t.org_id): the same membership lookup as EXISTS, with
+// the current user on the left.
+func (a *analyzer) scopeReverseIn(e *model.Expr, user value, q *model.Query, c *ctx) scopeResult {
+	if len(q.Targets) != 1 || a.classify(q.Targets[0], c).kind != vInnerCol {
+		return unscoped(e, "%s is compared to a sub-select that does not return a column of %s", user.how, relationNames(q))
+	}
+	corrTenant, corrOther := false, ""
+	for _, cond := range queryConditions(q) {
+		if r := a.scope(cond, c); r.scope >= model.SeatScoped {
+			return r
+		}
+		if col, ok := a.correlation(cond, c); ok {
+			if col == c.tenantCol {
+				corrTenant = true
+			} else if corrOther == "" {
+				corrOther = col
+			}
+		}
+	}
+	rels := relationNames(q)
+	switch {
+	case corrTenant:
+		return scopeResult{scope: model.TenantScoped, how: fmt.Sprintf("membership lookup in %s keyed on %s", rels, user.how), at: e}
+	case corrOther != "":
+		return a.parentOrTenant(c, corrOther, fmt.Sprintf("%s looked up in %s keyed on %s", corrOther, rels, user.how), e)
+	}
+	return unscoped(e, "it checks that the current user appears in %s, not that they belong to this row's tenant", rels)
 }
 
 // lookup classifies the values a sub-select returns: a trusted tenant
@@ -363,7 +422,7 @@ func (a *analyzer) lookup(q *model.Query, c *ctx) (value, bool) {
 			}
 		}
 		key, ok := a.keyed(arm, c)
-		if !ok {
+		if !ok || a.crossJoined(arm, targetRel(arm), c) {
 			return value{}, false
 		}
 		how = append(how, key)
@@ -380,7 +439,7 @@ func (a *analyzer) keyed(q *model.Query, c *ctx) (string, bool) {
 			return fmt.Sprintf("lookup in %s keyed on %s", relationNames(q), how), true
 		}
 	}
-	return "", false
+	return a.keyedBySource(q, c)
 }
 
 // keyCondition reports whether cond ties a column (of an inner relation)
@@ -438,6 +497,7 @@ func (a *analyzer) scopeExists(e *model.Expr, q *model.Query, c *ctx) scopeResul
 	conds := queryConditions(q)
 	var corrTenant, corrOther string
 	var key string
+	var corrAt *model.QName
 	for _, cond := range conds {
 		// A condition that scopes the row directly (t.org_id = setting
 		// inside the sub-select) or a nested helper decides at once.
@@ -446,9 +506,12 @@ func (a *analyzer) scopeExists(e *model.Expr, q *model.Query, c *ctx) scopeResul
 		}
 		if col, ok := a.correlation(cond, c); ok {
 			if col == c.tenantCol {
-				corrTenant = col
+				corrTenant, corrAt = col, a.corrRel(cond, c)
 			} else if corrOther == "" {
 				corrOther = col
+				if corrTenant == "" {
+					corrAt = a.corrRel(cond, c)
+				}
 			}
 			continue
 		}
@@ -457,12 +520,28 @@ func (a *analyzer) scopeExists(e *model.Expr, q *model.Query, c *ctx) scopeResul
 		}
 	}
 	rels := relationNames(q)
+	lookupHow := func() string { return fmt.Sprintf("%s keyed on %s", rels, key) }
+	if key == "" {
+		// Rows of a helper that is itself a lookup keyed on the user:
+		// FROM private.my_teams() mt WHERE mt.team_id = t.team_id.
+		if how, ok := a.keyedBySource(q, c); ok {
+			key = how
+			lookupHow = func() string { return how }
+		}
+	}
+	if key != "" && (corrTenant != "" || corrOther != "") && a.crossJoined(q, corrAt, c) {
+		return unscoped(e, "it ties the row to %s, but nothing joins that to the rows keyed on %s: the sub-select crosses them, so any membership matches every tenant's rows", corrAt, key)
+	}
 	switch {
 	case corrTenant != "" && key != "":
-		return scopeResult{scope: model.TenantScoped, how: fmt.Sprintf("membership lookup in %s keyed on %s", rels, key), at: e}
+		return scopeResult{scope: model.TenantScoped, how: "membership lookup in " + lookupHow(), at: e}
 	case corrOther != "" && key != "":
-		return scopeResult{scope: model.ParentScoped, how: fmt.Sprintf("%s looked up in %s keyed on %s", corrOther, rels, key), at: e}
+		return a.parentOrTenant(c, corrOther, fmt.Sprintf("%s looked up in %s", corrOther, lookupHow()), e)
 	case key != "":
+		if self := selfComparison(conds); self != nil && c.table != nil {
+			return unscoped(e, "`%s` compares %s.%s with itself: inside the sub-select the unqualified name means the inner table's column, so the lookup ignores this row's tenant; write %s.%s",
+				self, self.Args[0].Rel, self.Args[0].Column(), c.table.Name, self.Args[0].Column())
+		}
 		return unscoped(e, "it checks that the current user belongs to some tenant in %s, not to this row's tenant (%s is not compared)", rels, orDefault(c.tenantCol, "the tenant column"))
 	case corrTenant != "" || corrOther != "":
 		return unscoped(e, "it looks the row up in %s without tying the lookup to the current user or tenant", rels)
@@ -491,6 +570,9 @@ func (a *analyzer) scopeInList(e *model.Expr, c *ctx) scopeResult {
 		return unscoped(e, "it does not tie the row to one tenant")
 	}
 	l := a.classify(e.Args[0], c)
+	if r, ok := a.adminInList(e, l, c); ok {
+		return r
+	}
 	if l.kind != vRowCol {
 		return unscoped(e, "it does not compare a column of the row")
 	}

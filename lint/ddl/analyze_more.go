@@ -21,16 +21,24 @@ func (a *analyzer) metadataReads(e *model.Expr, via []string, seen map[string]bo
 			}
 		case model.Op:
 			if v := a.classify(x, c); v.kind == vUntrusted && v.source != "user_metadata" {
+				if len(x.Args) > 0 && a.classify(x.Args[0], c).kind == vUntrusted {
+					return true // point at the access that reaches user_metadata
+				}
 				out = append(out, model.MetadataRead{At: x, Via: via, What: x.String()})
 				return false
 			}
 		case model.FuncCall:
-			if v := a.classify(x, c); v.kind == vUntrusted && v.source != "user_metadata" {
-				out = append(out, model.MetadataRead{At: x, Via: via, What: x.String()})
-				return false
-			}
 			f := a.findFunction(x, len(x.Args))
-			if f == nil || seen[f.String()] {
+			if f == nil {
+				// A built-in over a JSON document:
+				// jsonb_extract_path_text(auth.jwt(), 'user_metadata', ...).
+				if v := a.classify(x, c); v.kind == vUntrusted && v.source != "user_metadata" {
+					out = append(out, model.MetadataRead{At: x, Via: via, What: x.String()})
+					return false
+				}
+				return true
+			}
+			if seen[f.String()] {
 				return true
 			}
 			seen[f.String()] = true
@@ -76,7 +84,15 @@ func (a *analyzer) function(f *model.Function) *model.FunctionAnalysis {
 					continue
 				}
 				if why, ok := a.readScoped(f, level, t); !ok {
-					fa.UnscopedReads = append(fa.UnscopedReads, model.UnscopedRead{Table: rel, Query: level, Why: why})
+					at := level
+					if !at.Pos.IsValid() && q.Pos.IsValid() {
+						// A sub-select has no position of its own: point
+						// at the statement that holds it.
+						cp := *level
+						cp.Pos = q.Pos
+						at = &cp
+					}
+					fa.UnscopedReads = append(fa.UnscopedReads, model.UnscopedRead{Table: rel, Query: at, Why: why})
 				}
 			}
 		})
@@ -92,21 +108,22 @@ func (a *analyzer) readScoped(f *model.Function, q *model.Query, t *model.Table)
 	// Columns of t at this level count as the protected row: re-base
 	// their depth by matching the relation only.
 	var param string
+	var conds []*model.Expr
 	for _, cond := range queryConditions(q) {
-		r := a.scope(rebase(cond, t.QName()), c)
-		if r.scope >= model.SeatScoped {
-			return "", true
-		}
+		conds = append(conds, rebase(cond, t.QName()))
 		if p := a.paramTie(cond, t, col); p != "" {
 			param = p
 		}
+	}
+	if a.levelScoped(conds, c) {
+		return "", true
 	}
 	if param != "" {
 		// Filtering on a caller-chosen tenant id is safe only when the
 		// function checks the caller's membership of it too.
 		for i, name := range f.ArgNames {
 			if name == param || "$"+strconv.Itoa(i+1) == param {
-				if r := a.helperScope(f, i+1); r.scope >= model.SeatScoped {
+				if r := a.helperScope(f, i+1, nil); r.scope >= model.SeatScoped {
 					return "", true
 				}
 			}
@@ -275,7 +292,7 @@ const (
 )
 
 // fallbacks finds conditions that pass every row when the tenant setting
-// is unset or set to ''.
+// is unset or set to the empty string.
 func (a *analyzer) fallbacks(e *model.Expr) []*model.Fallback {
 	var out []*model.Fallback
 	for _, br := range orBranches(e) {
@@ -372,6 +389,10 @@ func (a *analyzer) eval(e *model.Expr, when string) sym {
 		default:
 			return v
 		}
+	case model.BoolTest:
+		return evalBoolTest(e.Op, a.eval(first(e.Args), when))
+	case model.Case:
+		return a.evalCase(e, 0, when)
 	}
 	return sym{}
 }
@@ -433,10 +454,8 @@ func (a *analyzer) evalCall(e *model.Expr, when string) sym {
 		if when == "empty" {
 			return sym{kind: symConst, val: ""}
 		}
-		if len(e.Args) > 1 {
-			if ok := a.eval(e.Args[1], when); ok.kind == symTrue {
-				return sym{kind: symNull}
-			}
+		if len(e.Args) > 1 && isTrueSym(a.eval(e.Args[1], when)) {
+			return sym{kind: symNull}
 		}
 		return sym{kind: symErr} // unrecognized configuration parameter
 	case "coalesce":
@@ -521,16 +540,100 @@ func (a *analyzer) evalOp(e *model.Expr, when string) sym {
 			return boolSym(eq) // the row compared with itself
 		}
 	case "IS NOT DISTINCT FROM", "IS DISTINCT FROM":
+		// Never NULL: NULL is not distinct from NULL only.
 		same := e.Op == "IS NOT DISTINCT FROM"
+		known := func(s sym) bool { return s.kind == symConst || s.kind == symTrue || s.kind == symFalse }
 		switch {
 		case l.kind == symNull && r.kind == symNull:
 			return boolSym(same)
 		case l.kind == symRow && r.kind == symRow && l.key == r.key:
 			return boolSym(same)
+		case l.kind == symNull && known(r), r.kind == symNull && known(l):
+			return boolSym(!same)
 		}
+		return sym{}
 	}
 	if l.kind == symNull || r.kind == symNull {
 		return sym{kind: symNull}
+	}
+	return sym{}
+}
+
+// isTrueSym reports whether s is true, or a string PostgreSQL reads as
+// boolean true ('t', 'on', 'yes', '1': current_setting(name, 't')).
+func isTrueSym(s sym) bool {
+	if s.kind == symTrue {
+		return true
+	}
+	if s.kind != symConst {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(s.val)) {
+	case "t", "tr", "tru", "true", "y", "ye", "yes", "on", "1":
+		return true
+	}
+	return false
+}
+
+// evalBoolTest applies IS [NOT] TRUE / FALSE / UNKNOWN, which are never
+// NULL: (org_id = <unset setting>) IS NOT FALSE is true.
+func evalBoolTest(op string, v sym) sym {
+	var isTrue, isFalse, isNull bool
+	switch v.kind {
+	case symTrue:
+		isTrue = true
+	case symFalse:
+		isFalse = true
+	case symNull:
+		isNull = true
+	case symErr:
+		return v
+	default:
+		return sym{}
+	}
+	switch op {
+	case "IS TRUE":
+		return boolSym(isTrue)
+	case "IS NOT TRUE":
+		return boolSym(!isTrue)
+	case "IS FALSE":
+		return boolSym(isFalse)
+	case "IS NOT FALSE":
+		return boolSym(!isFalse)
+	case "IS UNKNOWN":
+		return boolSym(isNull)
+	case "IS NOT UNKNOWN":
+		return boolSym(!isNull)
+	}
+	return sym{}
+}
+
+// evalCase evaluates CASE from its i-th WHEN: the first WHEN that is
+// true picks its result; false and NULL fall through; a missing ELSE is
+// NULL. When a WHEN cannot be decided, the result is known only if both
+// ways agree.
+func (a *analyzer) evalCase(e *model.Expr, i int, when string) sym {
+	if i+1 >= len(e.Args) {
+		if e.Else == nil {
+			return sym{kind: symNull}
+		}
+		return a.eval(e.Else, when)
+	}
+	cond := e.Args[i]
+	if e.Arg != nil {
+		cond = &model.Expr{Kind: model.Op, Op: "=", Args: []*model.Expr{e.Arg, cond}}
+	}
+	switch g := a.eval(cond, when); g.kind {
+	case symErr:
+		return g
+	case symTrue:
+		return a.eval(e.Args[i+1], when)
+	case symFalse, symNull:
+		return a.evalCase(e, i+2, when)
+	}
+	then, rest := a.eval(e.Args[i+1], when), a.evalCase(e, i+2, when)
+	if then.kind == rest.kind && then.kind != symRow && then.kind != symConst {
+		return then
 	}
 	return sym{}
 }

@@ -61,6 +61,9 @@ func (a *analyzer) classify(e *model.Expr, c *ctx) value {
 		if col, ok := c.rowColumn(e); ok {
 			return value{kind: vRowCol, col: col, expr: e}
 		}
+		if v, ok := c.argument(e); ok {
+			return v
+		}
 		return value{kind: vParam, how: "parameter " + e.String(), expr: e}
 	case model.ColumnRef:
 		if col, ok := c.rowColumn(e); ok {
@@ -78,11 +81,22 @@ func (a *analyzer) classify(e *model.Expr, c *ctx) value {
 	case model.Op:
 		if (e.Op == "->" || e.Op == "->>" || e.Op == "#>" || e.Op == "#>>") && len(e.Args) == 2 {
 			base := a.classify(e.Args[0], c)
-			if base.kind == vJSON {
+			if base.kind == vJSON || base.source != "" && len(base.path) > 0 && base.kind != vUntrusted {
+				// Deeper into a claim: auth.jwt() -> 'o' ->> 'id'.
 				return jsonClaim(base, jsonKeys(e.Op, e.Args[1]), e)
+			}
+			if base.kind == vUntrusted {
+				// Deeper into user_metadata is still user_metadata.
+				base.expr = e
+				return base
 			}
 		}
 	case model.SubLink:
+		if q := e.Query; e.Op == "EXPR" && q != nil && len(q.From) == 0 && q.Where == nil && len(q.SetOps) == 0 && len(q.Targets) == 1 {
+			// (SELECT auth.jwt()): the wrapper Supabase recommends for
+			// speed is the value itself.
+			return a.classify(q.Targets[0], c)
+		}
 		if e.Op == "EXPR" && e.Query != nil {
 			if v, ok := a.lookup(e.Query, c); ok {
 				return v
@@ -108,7 +122,7 @@ func (a *analyzer) classifyCall(e *model.Expr, c *ctx) value {
 		return value{kind: vRole, how: "auth.role()", expr: e}
 	case fn == "current_setting" && len(e.Args) >= 1:
 		return a.setting(e)
-	case fn == "nullif" || fn == "coalesce" || fn == "btrim" || fn == "lower" || fn == "upper" || fn == "trim":
+	case fn == "nullif" || fn == "coalesce" || fn == "btrim" || fn == "lower" || fn == "upper" || fn == "trim" || passThrough[fn] && e.Func == nil:
 		if len(e.Args) > 0 {
 			return a.classify(e.Args[0], c)
 		}
@@ -139,10 +153,7 @@ func (a *analyzer) classifyCall(e *model.Expr, c *ctx) value {
 			}
 		}
 	}
-	if len(e.Args) == 0 {
-		return a.helperValue(e, c)
-	}
-	return value{kind: vOther, expr: e}
+	return a.helperValue(e, c)
 }
 
 func identityText(e *model.Expr) string {
@@ -288,7 +299,18 @@ func (a *analyzer) arrayValue(e *model.Expr, v value, c *ctx) value {
 // helperValue classifies a call of a function without arguments, such as
 // current_org_id(): the value its body returns.
 func (a *analyzer) helperValue(e *model.Expr, c *ctx) value {
-	f := a.findFunction(e, 0)
+	// The arguments flow into the body: org_ids_of((SELECT auth.uid()))
+	// is keyed on the current user only because of what it is passed.
+	args := make([]value, len(e.Args))
+	for i, x := range e.Args {
+		args[i] = a.classify(x, c)
+		if args[i].kind == vRowCol {
+			// A function of the row (storage.foldername(name)) says
+			// something about the row, not about the current tenant.
+			return value{kind: vOther, expr: e}
+		}
+	}
+	f := a.findFunction(e, len(e.Args))
 	if f == nil {
 		if len(e.Names) > 1 && e.Names[0] != "pg_catalog" {
 			return value{kind: vExternal, how: qualifiedName(e) + "() (not defined in the files read; trusted)", expr: e}
@@ -301,7 +323,7 @@ func (a *analyzer) helperValue(e *model.Expr, c *ctx) value {
 	}
 	a.busy[key] = true
 	defer delete(a.busy, key)
-	fc := &ctx{fn: f}
+	fc := &ctx{fn: f, args: args}
 	for i := len(f.Queries) - 1; i >= 0; i-- {
 		q := f.Queries[i]
 		if q.Kind != "SELECT" || len(q.Targets) == 0 {
@@ -358,12 +380,14 @@ func (a *analyzer) isTrustedHelper(e *model.Expr) bool {
 // row: is_org_member(org_id), has_role_on_account(account_id).
 func (a *analyzer) scopeCall(e *model.Expr, c *ctx) scopeResult {
 	bound, col := 0, ""
+	// The other arguments flow into the body too: has_permission(auth.uid(),
+	// account_id, 'tasks.write') checks the caller because it is passed
+	// auth.uid().
+	args := make([]value, len(e.Args))
 	for i, arg := range e.Args {
-		if v := a.classify(arg, c); v.kind == vRowCol {
+		args[i] = a.classify(arg, c)
+		if v := args[i]; v.kind == vRowCol && (bound == 0 || col != c.tenantCol) {
 			bound, col = i+1, v.col
-			if col == c.tenantCol {
-				break
-			}
 		}
 	}
 	name := qualifiedName(e)
@@ -371,8 +395,11 @@ func (a *analyzer) scopeCall(e *model.Expr, c *ctx) scopeResult {
 		return unscoped(e, "%s() does not receive a column of the row, so it cannot tie the row to a tenant", name)
 	}
 	scopeFor := func(s model.Scope) model.Scope {
-		if col == c.tenantCol && c.tenantCol != "" {
+		if col == c.tenantCol && c.tenantCol != "" || s == model.NoRows {
 			return s
+		}
+		if _, ok := a.fkPinsTenant(c, col); ok {
+			return s // a composite foreign key ties the tenant column to col's row
 		}
 		return min(s, model.ParentScoped)
 	}
@@ -389,14 +416,14 @@ func (a *analyzer) scopeCall(e *model.Expr, c *ctx) scopeResult {
 		a.trusted = append(a.trusted, call+": body builds SQL at run time or could not be analysed; trusted")
 		return scopeResult{scope: scopeFor(model.TenantScoped), how: call + " (trusted helper)", at: e}
 	}
-	key := fmt.Sprintf("%s#%d", f.String(), bound)
+	key := fmt.Sprintf("%s#%d%v", f.String(), bound, argKinds(args))
 	r, ok := a.memo[key]
 	if !ok {
 		if a.busy[key] {
 			return unscoped(e, "%s calls itself", call)
 		}
 		a.busy[key] = true
-		r = a.helperScope(f, bound)
+		r = a.helperScope(f, bound, args)
 		delete(a.busy, key)
 		a.memo[key] = r
 	}
@@ -409,8 +436,8 @@ func (a *analyzer) scopeCall(e *model.Expr, c *ctx) scopeResult {
 // helperScope analyses a helper's body with parameter `bound` standing
 // for the row's tenant column: the best-scoped query wins (a helper may
 // check membership in one statement and return in another).
-func (a *analyzer) helperScope(f *model.Function, bound int) scopeResult {
-	fc := &ctx{fn: f, param: bound, tenantCol: "$tenant"}
+func (a *analyzer) helperScope(f *model.Function, bound int, args []value) scopeResult {
+	fc := &ctx{fn: f, param: bound, tenantCol: "$tenant", args: args}
 	if bound-1 < len(f.ArgNames) {
 		fc.paramName = f.ArgNames[bound-1]
 	}

@@ -35,6 +35,7 @@ func (s *scope) child() *scope { return &scope{parent: s, depth: s.depth + 1} }
 // tableScope is the top scope of a policy expression: the policy's table.
 func (r *replayer) tableScope(t *model.Table) *scope {
 	q := t.QName()
+	r.ref(&q) // column references name the table: a rename retargets them
 	return &scope{rels: []scopeRel{{alias: t.Name, q: &q, table: t, known: true}}}
 }
 
@@ -302,7 +303,14 @@ func (c *converter) boolExpr(b *pg_query.BoolExpr, sc *scope) *model.Expr {
 		kind = model.Not
 	}
 	e := &model.Expr{Kind: kind, Pos: c.pos(b.Location)}
-	for _, a := range c.list(b.Args, sc) {
+	args := c.list(b.Args, sc)
+	if kind == model.Not && len(args) == 1 && args[0].Kind == model.Op && args[0].Op == "IS DISTINCT FROM" {
+		// pg_get_expr prints a IS NOT DISTINCT FROM b as NOT (a IS
+		// DISTINCT FROM b): read both the same way.
+		args[0].Op = "IS NOT DISTINCT FROM"
+		return args[0]
+	}
+	for _, a := range args {
 		// Flatten (a AND b) AND c into one list.
 		if a.Kind == kind && kind != model.Not {
 			e.Args = append(e.Args, a.Args...)

@@ -6,7 +6,7 @@ package ddl
 
 import (
 	"runtime"
-	"sync"
+	"sync/atomic"
 
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
@@ -14,33 +14,37 @@ import (
 
 // Load parses the files (in parallel) and replays them in the given
 // order into a new catalog. It never fails: problems become diagnostics.
+//
+// Parsing and replay overlap: workers parse files in order while the
+// caller replays each file as soon as it and those before it are parsed,
+// then drops its syntax trees.
 func Load(files []*source.File) *model.Catalog {
-	parsed := make([]parsedFile, len(files))
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(files) {
-		workers = len(files)
+	n := len(files)
+	parsed := make([]parsedFile, n)
+	ready := make([]chan struct{}, n)
+	for i := range ready {
+		ready[i] = make(chan struct{})
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
+	var next atomic.Int64
+	for w := min(runtime.GOMAXPROCS(0), n); w > 0; w-- {
 		go func() {
-			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				parsed[i] = parseFile(files[i])
+				close(ready[i])
 			}
 		}()
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 
 	cat := model.NewCatalog(model.FromMigrations)
 	cat.Files = files
 	r := newReplayer(cat)
-	for _, pf := range parsed {
+	for i := range files {
+		<-ready[i]
+		pf := &parsed[i]
 		cat.Diagnostics = append(cat.Diagnostics, pf.Diags...)
 		r.startFile()
 		for _, st := range pf.Stmts {
@@ -49,6 +53,7 @@ func Load(files []*source.File) *model.Catalog {
 				r.replay(n)
 			}
 		}
+		*pf = parsedFile{}
 	}
 	r.stmt = source.Span{}
 	return cat

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -36,9 +39,15 @@ type parsedFile struct {
 const maxParseErrors = 10
 
 // needsParse reports whether a statement can change the schema model.
-// Data statements are skipped without a full parse.
+// Data statements, and statements about objects the model does not hold,
+// are skipped without a full parse (skip_test.go checks that replaying
+// them would change nothing).
 func needsParse(s *rawStmt) bool {
 	switch s.word(0) {
+	case "GRANT", "REVOKE":
+		return !grantsUnmodelled(s.On)
+	case "CREATE", "ALTER", "DROP":
+		return !unmodelled[objectKind(s.Words)]
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "WITH", "TABLE", "VALUES",
 		"BEGIN", "COMMIT", "END", "START", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT",
 		"ANALYZE", "ANALYSE", "VACUUM", "CLUSTER", "REINDEX", "CHECKPOINT", "LOCK",
@@ -49,6 +58,49 @@ func needsParse(s *rawStmt) bool {
 		return s.SetConfig
 	}
 	return true
+}
+
+// unmodelled are the kinds of object the model does not hold: creating,
+// altering or dropping them changes nothing a rule reads.
+var unmodelled = map[string]bool{
+	"SEQUENCE": true, "TYPE": true, "DOMAIN": true, "TRIGGER": true, "EVENT": true,
+	"AGGREGATE": true, "OPERATOR": true, "CAST": true, "COLLATION": true, "CONVERSION": true,
+	"TEXT": true, "PUBLICATION": true, "SUBSCRIPTION": true, "STATISTICS": true,
+	"DEFAULT": true, // ALTER DEFAULT PRIVILEGES
+}
+
+// objectKind returns the keyword naming the kind of object of a CREATE,
+// ALTER or DROP: SEQUENCE in CREATE TEMP SEQUENCE, TRIGGER in CREATE OR
+// REPLACE CONSTRAINT TRIGGER.
+func objectKind(w [4]string) string {
+	i := 1
+	if w[0] == "CREATE" && w[1] == "OR" && w[2] == "REPLACE" {
+		i = 3
+	}
+	switch w[i] {
+	case "TEMP", "TEMPORARY", "UNLOGGED", "CONSTRAINT":
+		i++
+	}
+	if i >= len(w) {
+		return ""
+	}
+	return w[i]
+}
+
+// grantsUnmodelled reports whether a GRANT or REVOKE is about objects
+// whose privileges the model does not hold (only tables and views have
+// grants there), given the keywords after ON.
+func grantsUnmodelled(on [2]string) bool {
+	switch on[0] {
+	case "FUNCTION", "PROCEDURE", "ROUTINE", "SEQUENCE", "SCHEMA", "DATABASE", "DOMAIN", "TYPE",
+		"LANGUAGE", "LARGE", "TABLESPACE", "PARAMETER":
+		return true
+	case "FOREIGN":
+		return on[1] == "DATA" || on[1] == "SERVER"
+	case "ALL":
+		return on[1] == "FUNCTIONS" || on[1] == "SEQUENCES" || on[1] == "PROCEDURES" || on[1] == "ROUTINES"
+	}
+	return false
 }
 
 // parseFile splits a file into statements and parses those that matter.
@@ -66,35 +118,87 @@ func parseFile(f *source.File) parsedFile {
 		pf.Stmts[i].Span = sp
 		f.Statements[i] = sp
 	}
-	// Parse runs of consecutive statements that matter in one call; on
-	// failure fall back to one call per statement to find the culprit.
-	errs := 0
-	for i := 0; i < len(raws); {
-		if !needsParse(&raws[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(raws) && needsParse(&raws[j]) {
-			j++
-		}
+	units := parseUnits(raws)
+	failed := make([][]parseFailure, len(units))
+	parseUnit := func(u int) {
+		i, j := units[u][0], units[u][1]
 		if !parseBatch(f, pf.Stmts[i:j]) {
 			for k := i; k < j; k++ {
 				if err := parseOne(f, &pf.Stmts[k]); err != nil {
-					errs++
-					if errs <= maxParseErrors {
-						pf.Diags = append(pf.Diags, parseDiag(f, pf.Stmts[k].Span, err))
-					}
+					failed[u] = append(failed[u], parseFailure{k, err})
 				}
 			}
 		}
-		i = j
+	}
+	// A large file (a pg_dump schema) is parsed by all cores, not one:
+	// its units are independent and their results land in their own
+	// statements.
+	if workers := min(runtime.GOMAXPROCS(0), len(units)); len(f.Content) >= parallelFileSize && workers > 1 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for u := int(next.Add(1) - 1); u < len(units); u = int(next.Add(1) - 1) {
+					parseUnit(u)
+				}
+			}()
+		}
+		wg.Wait()
+	} else {
+		for u := range units {
+			parseUnit(u)
+		}
+	}
+	errs := 0
+	for _, fails := range failed {
+		for _, fl := range fails {
+			errs++
+			if errs <= maxParseErrors {
+				pf.Diags = append(pf.Diags, parseDiag(f, pf.Stmts[fl.stmt].Span, fl.err))
+			}
+		}
 	}
 	if errs > maxParseErrors {
 		last := &pf.Diags[len(pf.Diags)-1]
 		last.Message += fmt.Sprintf(" (and %d more statements in this file did not parse)", errs-maxParseErrors)
 	}
 	return pf
+}
+
+// parallelFileSize is the size from which a file's statements are parsed
+// in parallel (a variable for tests); unitSize is how much SQL one parser
+// call takes at most.
+var parallelFileSize = 1 << 20
+
+const unitSize = 64 << 10
+
+// parseFailure is a statement that did not parse.
+type parseFailure struct {
+	stmt int
+	err  error
+}
+
+// parseUnits groups the statements to parse into runs [i, j) of
+// consecutive statements, each parsed in one call of at most about
+// unitSize bytes; on failure a run falls back to one call per statement
+// to find the culprit.
+func parseUnits(raws []rawStmt) [][2]int {
+	var units [][2]int
+	for i := 0; i < len(raws); {
+		if !needsParse(&raws[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(raws) && needsParse(&raws[j]) && raws[j].End-raws[i].Start <= unitSize {
+			j++
+		}
+		units = append(units, [2]int{i, j})
+		i = j
+	}
+	return units
 }
 
 // checkText rejects files that are not SQL text: binary content or bytes

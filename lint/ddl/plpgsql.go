@@ -22,7 +22,7 @@ type plExpr struct {
 // analyseProcedural extracts the SQL a PL/pgSQL function runs: its
 // statements and expressions become queries; EXECUTE marks it dynamic.
 func (r *replayer) analyseProcedural(f *model.Function) {
-	src := "CREATE FUNCTION tenantguard_body() RETURNS void LANGUAGE plpgsql AS $tenantguard$" + f.Body + "$tenantguard$"
+	src := plWrapper(f) + f.Body + "$tenantguard$"
 	out, err := pg_query.ParsePlPgSqlToJSON(src)
 	if err != nil {
 		r.note(f.String(), "PL/pgSQL body of "+f.String()+" does not parse: "+err.Error())
@@ -77,6 +77,28 @@ func (r *replayer) analyseProcedural(f *model.Function) {
 		}
 	}
 	f.BodyParsed = true
+}
+
+// plWrapper is the CREATE FUNCTION the body is parsed in: PL/pgSQL checks
+// a body against its function's result kind (RETURN QUERY and RETURN NEXT
+// need a set-returning function; NEW and OLD exist only in trigger
+// functions) and its parameters (assignments to them).
+func plWrapper(f *model.Function) string {
+	var params []string
+	for i, name := range f.ArgNames {
+		if name != "" && i < len(f.ArgTypes) {
+			params = append(params, `"`+strings.ReplaceAll(name, `"`, `""`)+`" `+f.ArgTypes[i])
+		}
+	}
+	returns := "void"
+	switch r := strings.ToLower(strings.TrimSpace(f.Returns)); {
+	case r == "trigger", r == "event_trigger":
+		returns = r
+	case strings.HasPrefix(r, "setof "), strings.HasPrefix(r, "table("), strings.HasPrefix(r, "table ("):
+		returns = "SETOF record"
+	}
+	return "CREATE FUNCTION tenantguard_body(" + strings.Join(params, ", ") + ") RETURNS " + returns +
+		" LANGUAGE plpgsql AS $tenantguard$"
 }
 
 // walkPL visits every object of the PL/pgSQL JSON tree, passing the

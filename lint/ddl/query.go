@@ -218,6 +218,7 @@ func (c *converter) relation(rv *pg_query.RangeVar, sc *scope) *model.FromItem {
 	}
 	q, _ := c.r.lookupRV(rv)
 	f.Relation = &q
+	c.r.ref(f.Relation)
 	rel.q = f.Relation
 	if t, v := c.r.cat.Relation(q); t != nil {
 		rel.table, rel.known = t, true

@@ -21,13 +21,16 @@ type replayer struct {
 	// role is the role set by SET ROLE: new objects belong to it.
 	role string
 
+	// idx finds references to relations and child tables (refs.go).
+	idx *replayIndex
+
 	// the statement being replayed
 	stmt source.Span
 	base int
 }
 
 func newReplayer(cat *model.Catalog) *replayer {
-	return &replayer{cat: cat, searchPath: defaultSearchPath, indexes: map[model.QName]*model.Table{}}
+	return &replayer{cat: cat, searchPath: defaultSearchPath, indexes: map[model.QName]*model.Table{}, idx: newReplayIndex()}
 }
 
 // startFile resets per-session state: each migration file runs in a

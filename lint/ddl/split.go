@@ -12,6 +12,9 @@ type rawStmt struct {
 	Words [4]string
 	// SetConfig reports a call of set_config anywhere in the statement.
 	SetConfig bool
+	// On holds, for GRANT and REVOKE, the first two keywords after ON
+	// (the kind of object: TABLE, FUNCTION, ALL TABLES, ...).
+	On [2]string
 }
 
 func (s *rawStmt) word(i int) string { return s.Words[i] }
@@ -36,10 +39,18 @@ type splitter struct {
 	atomic   int
 	prevWord []byte
 	copyIn   bool
+	// onWords counts the keywords recorded in cur.On; -1 until a GRANT
+	// or REVOKE reaches ON.
+	onWords int
 }
 
 func split(src []byte) []rawStmt {
-	s := &splitter{src: src}
+	s := &splitter{src: src, onWords: -1}
+	// A UTF-8 byte order mark (editors on Windows write one) is not part
+	// of the first statement.
+	if bytes.HasPrefix(src, []byte("\ufeff")) {
+		s.i = len("\ufeff")
+	}
 	s.run()
 	return s.stmts
 }
@@ -61,7 +72,7 @@ func (s *splitter) run() {
 			// any statement in progress.
 			s.emit()
 			s.skipLine()
-		case c == ';' && s.depth == 0 && s.atomic == 0:
+		case c == ';' && s.atomic == 0 && (s.depth == 0 || !s.isRule()):
 			s.i++
 			copyIn := s.inStmt && s.copyIn
 			s.emit()
@@ -73,6 +84,16 @@ func (s *splitter) run() {
 		}
 	}
 	s.emit()
+}
+
+// isRule reports whether the statement is CREATE [OR REPLACE] RULE, the
+// only statement whose parentheses can hold semicolons (DO (a; b)).
+// Elsewhere a semicolon inside parentheses ends the statement: psql
+// would keep reading, but then a missing ")" would swallow the rest of
+// the file into one parse error instead of one broken statement.
+func (s *splitter) isRule() bool {
+	w := s.cur.Words
+	return w[0] == "CREATE" && (w[1] == "RULE" || w[1] == "OR" && w[2] == "REPLACE" && w[3] == "RULE")
 }
 
 func (s *splitter) emit() {
@@ -87,6 +108,7 @@ func (s *splitter) emit() {
 	s.atomic = 0
 	s.prevWord = nil
 	s.copyIn = false
+	s.onWords = -1
 }
 
 func (s *splitter) skipLine() {
@@ -250,8 +272,16 @@ func (s *splitter) dollar() {
 
 func (s *splitter) keyword(w []byte) {
 	if s.nwords < len(s.cur.Words) {
-		s.cur.Words[s.nwords] = string(bytes.ToUpper(w))
+		s.cur.Words[s.nwords] = upperWord(w)
 		s.nwords++
+	}
+	if s.onWords >= 0 {
+		if s.onWords < len(s.cur.On) {
+			s.cur.On[s.onWords] = upperWord(w)
+			s.onWords++
+		}
+	} else if s.depth == 0 && len(w) == 2 && bytes.EqualFold(w, []byte("ON")) && (s.cur.Words[0] == "GRANT" || s.cur.Words[0] == "REVOKE") {
+		s.onWords = 0
 	}
 	switch len(w) {
 	case 3:
@@ -276,4 +306,35 @@ func (s *splitter) keyword(w []byte) {
 		}
 	}
 	s.prevWord = w
+}
+
+// commonWords are the keywords that classify statements; upperWord
+// returns them without allocating.
+var commonWords = map[string]string{}
+
+func init() {
+	for _, w := range []string{"INSERT", "UPDATE", "DELETE", "COPY", "INTO", "FROM", "SET", "SELECT",
+		"CREATE", "ALTER", "DROP", "TABLE", "INDEX", "UNIQUE", "POLICY", "FUNCTION", "OR", "REPLACE",
+		"VIEW", "MATERIALIZED", "GRANT", "REVOKE", "ALL", "ON", "TO", "EXECUTE", "USAGE",
+		"SCHEMA", "SEQUENCE", "TYPE", "TRIGGER", "COMMENT", "BEGIN", "COMMIT", "WITH", "VALUES",
+		"ONLY", "IF", "EXISTS", "NOT", "CONCURRENTLY", "PUBLIC", "EXTENSION", "ROLE", "DO", "TABLES"} {
+		commonWords[w] = w
+	}
+}
+
+// upperWord returns w in upper case.
+func upperWord(w []byte) string {
+	var buf [16]byte
+	if len(w) <= len(buf) {
+		for i, c := range w {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if k, ok := commonWords[string(buf[:len(w)])]; ok {
+			return k
+		}
+	}
+	return string(bytes.ToUpper(w))
 }

@@ -49,8 +49,7 @@ func (r *replayer) createTable(s *pg_query.CreateStmt) {
 			if parent := r.cat.Table(pq); parent != nil {
 				for _, c := range parent.Columns {
 					if t.Column(c.Name) == nil {
-						cc := *c
-						t.Columns = append(t.Columns, &cc)
+						t.Columns = append(t.Columns, r.copyColumn(c))
 					}
 				}
 			}
@@ -72,6 +71,9 @@ func (r *replayer) createTable(s *pg_query.CreateStmt) {
 		}
 	}
 	r.cat.AddTable(t)
+	if t.PartitionOf != nil || len(t.Inherits) > 0 {
+		r.noteChild(t)
+	}
 	if _, ok := r.cat.Schemas[q.Schema]; !ok && q.Schema != "pg_temp" {
 		r.cat.Schemas[q.Schema] = &model.Schema{Name: q.Schema}
 	}
@@ -82,21 +84,36 @@ func (r *replayer) createTable(s *pg_query.CreateStmt) {
 // the partition itself checks only the partition's own.
 func (r *replayer) inheritPartition(t, parent *model.Table) {
 	for _, c := range parent.Columns {
-		cc := *c
-		t.Columns = append(t.Columns, &cc)
+		t.Columns = append(t.Columns, r.copyColumn(c))
 	}
 	for _, c := range parent.Constraints {
 		if c.Kind == model.PrimaryKey || c.Kind == model.Unique || c.Kind == model.ForeignKey {
 			cc := *c
+			cc.Span = r.stmt
 			t.Constraints = append(t.Constraints, &cc)
+			r.ref(&cc.RefTable)
 		}
 	}
 	for _, ix := range parent.Indexes {
 		ii := *ix
+		ii.Span = r.stmt
 		ii.Schema = t.Schema
 		ii.Name = t.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
 		t.Indexes = append(t.Indexes, &ii)
 	}
+}
+
+// copyColumn copies a column a new table takes from another (LIKE,
+// INHERITS, PARTITION OF). The copy is declared by the current statement:
+// findings about the new table's column point there, not into the file
+// of the table it came from.
+func (r *replayer) copyColumn(c *model.Column) *model.Column {
+	cc := *c
+	cc.Span = r.stmt
+	if cc.NotNullAt.IsValid() {
+		cc.NotNullAt = r.stmt
+	}
+	return &cc
 }
 
 func (r *replayer) likeTable(t *model.Table, l *pg_query.TableLikeClause) {
@@ -110,14 +127,14 @@ func (r *replayer) likeTable(t *model.Table, l *pg_query.TableLikeClause) {
 		if t.Column(c.Name) != nil {
 			continue
 		}
-		cc := *c
+		cc := r.copyColumn(c)
 		if l.Options&likeDefaults == 0 {
 			cc.Default = ""
 		}
 		if l.Options&likeIdentity == 0 && cc.Generated && cc.Default == "" {
 			cc.Generated = false
 		}
-		t.Columns = append(t.Columns, &cc)
+		t.Columns = append(t.Columns, cc)
 	}
 	if l.Options&likeIndexes != 0 {
 		for _, ix := range src.Indexes {
@@ -132,6 +149,7 @@ func (r *replayer) likeTable(t *model.Table, l *pg_query.TableLikeClause) {
 						cc := *c
 						cc.Span = r.stmt
 						t.Constraints = append(t.Constraints, &cc)
+						r.ref(&cc.RefTable)
 					}
 				}
 			}
@@ -143,6 +161,7 @@ func (r *replayer) likeTable(t *model.Table, l *pg_query.TableLikeClause) {
 				cc := *c
 				cc.Span = r.stmt
 				t.Constraints = append(t.Constraints, &cc)
+				r.ref(&cc.RefTable)
 			}
 		}
 	}
@@ -262,6 +281,7 @@ func (r *replayer) addConstraint(t *model.Table, con *pg_query.Constraint) {
 		return
 	}
 	t.Constraints = append(t.Constraints, c)
+	r.ref(&c.RefTable)
 	if c.Kind == model.PrimaryKey || c.Kind == model.Unique || c.Kind == model.Exclusion {
 		ix := &model.Index{Schema: t.Schema, Name: c.Name, Columns: c.Columns, Span: c.Span,
 			Unique: c.Kind != model.Exclusion, Primary: c.Kind == model.PrimaryKey, Constraint: c.Name}
@@ -294,13 +314,11 @@ func (r *replayer) addIndex(t *model.Table, ix *model.Index) {
 	if t.Kind != model.PartitionedTable {
 		return
 	}
-	for _, p := range r.cat.Tables() {
-		if p.PartitionOf != nil && *p.PartitionOf == t.QName() {
-			ii := *ix
-			ii.Schema = p.Schema
-			ii.Name = p.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
-			r.addIndex(p, &ii)
-		}
+	for _, p := range r.children(t.QName(), true) {
+		ii := *ix
+		ii.Schema = p.Schema
+		ii.Name = p.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
+		r.addIndex(p, &ii)
 	}
 }
 

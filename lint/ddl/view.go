@@ -32,6 +32,7 @@ func (r *replayer) createView(s *pg_query.ViewStmt) {
 	v.Query = c.query(s.Query, &scope{})
 	if v.Query != nil {
 		v.Reads = uniqueQNames(v.Query.Relations())
+		r.refReads(v)
 	}
 	r.cat.AddView(v)
 }
@@ -71,6 +72,7 @@ func (r *replayer) createTableAs(s *pg_query.CreateTableAsStmt) {
 		v := &model.View{Schema: q.Schema, Name: q.Name, Materialized: true, Span: r.stmt, Owner: r.role, Query: query}
 		if query != nil {
 			v.Reads = uniqueQNames(query.Relations())
+			r.refReads(v)
 		}
 		r.cat.AddView(v)
 		return

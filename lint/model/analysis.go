@@ -20,6 +20,10 @@ const (
 	// the configured session setting, a trusted JWT claim, a membership
 	// lookup keyed on the current user, or a trusted helper function.
 	TenantScoped
+	// NoRows: the expression lets no row through for the tenants' users:
+	// a constant false or NULL, or a check that passes only for the
+	// configured admin roles (auth.role() = 'service_role').
+	NoRows
 )
 
 func (s Scope) String() string {
@@ -30,6 +34,8 @@ func (s Scope) String() string {
 		return "seat-scoped"
 	case TenantScoped:
 		return "tenant-scoped"
+	case NoRows:
+		return "no-rows"
 	}
 	return "unscoped"
 }

@@ -8,6 +8,7 @@ package model
 import (
 	"iter"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,6 +57,14 @@ type Catalog struct {
 	tables    map[QName]*Table
 	views     map[QName]*View
 	functions map[QName][]*Function
+	// sorted caches what Tables, Views and Functions return: rules ask
+	// for them over and over. The methods that add, remove or rename
+	// objects clear it.
+	sorted struct {
+		tables    []*Table
+		views     []*View
+		functions []*Function
+	}
 
 	// Diagnostics are problems met while building the model (parse
 	// errors, dynamic SQL). Rules turn them into findings.
@@ -113,29 +122,40 @@ type Note struct {
 }
 
 // AddTable registers t, replacing any table of the same name.
-func (c *Catalog) AddTable(t *Table) { c.tables[t.QName()] = t }
+func (c *Catalog) AddTable(t *Table) {
+	c.tables[t.QName()] = t
+	c.sorted.tables = nil
+}
 
 // Table looks up a table (or partition) by name; nil when unknown.
 func (c *Catalog) Table(q QName) *Table { return c.tables[q] }
 
 // RemoveTable forgets a table.
-func (c *Catalog) RemoveTable(q QName) { delete(c.tables, q) }
+func (c *Catalog) RemoveTable(q QName) {
+	delete(c.tables, q)
+	c.sorted.tables = nil
+}
 
 // RenameTable moves a table to a new name, keeping references intact.
 func (c *Catalog) RenameTable(t *Table, to QName) {
 	delete(c.tables, t.QName())
 	t.Schema, t.Name = to.Schema, to.Name
 	c.tables[to] = t
+	c.sorted.tables = nil
 }
 
 // Tables returns every table sorted by name (deterministic for rules).
+// The slice is the caller's.
 func (c *Catalog) Tables() []*Table {
-	out := make([]*Table, 0, len(c.tables))
-	for _, t := range c.tables {
-		out = append(out, t)
+	if c.sorted.tables == nil {
+		out := make([]*Table, 0, len(c.tables))
+		for _, t := range c.tables {
+			out = append(out, t)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].QName().Less(out[j].QName()) })
+		c.sorted.tables = out
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].QName().Less(out[j].QName()) })
-	return out
+	return slices.Clone(c.sorted.tables)
 }
 
 // AllTables yields every table in no particular order, for passes whose
@@ -160,34 +180,45 @@ func (c *Catalog) AllFunctions() iter.Seq[*Function] {
 }
 
 // AddView registers v, replacing any view of the same name.
-func (c *Catalog) AddView(v *View) { c.views[v.QName()] = v }
+func (c *Catalog) AddView(v *View) {
+	c.views[v.QName()] = v
+	c.sorted.views = nil
+}
 
 // View looks up a view or materialized view; nil when unknown.
 func (c *Catalog) View(q QName) *View { return c.views[q] }
 
 // RemoveView forgets a view.
-func (c *Catalog) RemoveView(q QName) { delete(c.views, q) }
+func (c *Catalog) RemoveView(q QName) {
+	delete(c.views, q)
+	c.sorted.views = nil
+}
 
 // RenameView moves a view to a new name.
 func (c *Catalog) RenameView(v *View, to QName) {
 	delete(c.views, v.QName())
 	v.Schema, v.Name = to.Schema, to.Name
 	c.views[to] = v
+	c.sorted.views = nil
 }
 
-// Views returns every view sorted by name.
+// Views returns every view sorted by name. The slice is the caller's.
 func (c *Catalog) Views() []*View {
-	out := make([]*View, 0, len(c.views))
-	for _, v := range c.views {
-		out = append(out, v)
+	if c.sorted.views == nil {
+		out := make([]*View, 0, len(c.views))
+		for _, v := range c.views {
+			out = append(out, v)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].QName().Less(out[j].QName()) })
+		c.sorted.views = out
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].QName().Less(out[j].QName()) })
-	return out
+	return slices.Clone(c.sorted.views)
 }
 
 // AddFunction registers f, replacing a function with the same name and
 // argument types.
 func (c *Catalog) AddFunction(f *Function) {
+	c.sorted.functions = nil
 	q := f.QName()
 	list := c.functions[q]
 	for i, g := range list {
@@ -199,20 +230,27 @@ func (c *Catalog) AddFunction(f *Function) {
 	c.functions[q] = append(list, f)
 }
 
-// Functions returns every function sorted by name and signature.
+// Functions returns every function sorted by name and signature. The
+// slice is the caller's.
 func (c *Catalog) Functions() []*Function {
-	var out []*Function
-	for _, l := range c.functions {
-		out = append(out, l...)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.QName() != b.QName() {
-			return a.QName().Less(b.QName())
+	if c.sorted.functions == nil {
+		out := []*Function{}
+		for _, l := range c.functions {
+			out = append(out, l...)
 		}
-		return a.Signature() < b.Signature()
-	})
-	return out
+		sort.Slice(out, func(i, j int) bool {
+			a, b := out[i], out[j]
+			if a.QName() != b.QName() {
+				return a.QName().Less(b.QName())
+			}
+			return a.Signature() < b.Signature()
+		})
+		c.sorted.functions = out
+	}
+	if len(c.sorted.functions) == 0 {
+		return nil
+	}
+	return slices.Clone(c.sorted.functions)
 }
 
 // FunctionsNamed returns the overloads of a function.
@@ -220,6 +258,7 @@ func (c *Catalog) FunctionsNamed(q QName) []*Function { return c.functions[q] }
 
 // RemoveFunction forgets a function. With argTypes nil every overload goes.
 func (c *Catalog) RemoveFunction(q QName, argTypes []string) {
+	c.sorted.functions = nil
 	if argTypes == nil {
 		delete(c.functions, q)
 		return

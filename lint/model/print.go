@@ -334,3 +334,13 @@ func quoteLiteral(s string) string {
 
 // QuoteIdent quotes an identifier when PostgreSQL would need it.
 func QuoteIdent(s string) string { return quoteIdent(s) }
+
+// SQL returns the name as SQL: schema.name, each part quoted when
+// PostgreSQL needs it ("Org Members", "ApiKey"). Use it in SQL snippets;
+// String is for prose and the JSON object field.
+func (q QName) SQL() string {
+	if q.Schema == "" {
+		return quoteIdent(q.Name)
+	}
+	return quoteIdent(q.Schema) + "." + quoteIdent(q.Name)
+}

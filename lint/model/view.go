@@ -10,7 +10,7 @@ type View struct {
 	// Options are the reloptions (security_invoker, security_barrier,
 	// check_option), lower case, as set last.
 	Options map[string]string
-	// OptionsAt records where each option was last set.
+	// OptionsAt records where each option was last set or reset.
 	OptionsAt map[string]source.Span
 	// Reads lists the relations the view's query reads directly.
 	Reads []QName
@@ -45,8 +45,10 @@ func (v *View) SetOption(name, value string, at source.Span) {
 		v.OptionsAt = map[string]source.Span{}
 	}
 	if value == "" {
+		// Keep where it was reset: ALTER VIEW ... RESET (security_invoker)
+		// is the line a finding should point at.
 		delete(v.Options, name)
-		delete(v.OptionsAt, name)
+		v.OptionsAt[name] = at
 		return
 	}
 	v.Options[name] = value

@@ -112,6 +112,14 @@ CREATE POLICY tasks_via_project ON tasks FOR SELECT USING (
   EXISTS (SELECT 1 FROM projects p WHERE p.id = tasks.project_id
           AND p.org_id IN (SELECT org_id FROM members WHERE user_id = auth.uid())));
 
+-- The current user on the left of IN.
+CREATE TABLE s12 (id bigint, org_id uuid NOT NULL REFERENCES orgs (id));
+CREATE POLICY s12_reverse_in ON s12 FOR SELECT TO authenticated
+  USING ((SELECT auth.uid()) IN (SELECT m.user_id FROM members m WHERE m.org_id = s12.org_id));
+CREATE TABLE docs2 (id bigint, org_id uuid NOT NULL REFERENCES orgs (id));
+CREATE POLICY docs2_reverse_any ON docs2 FOR SELECT TO authenticated
+  USING (auth.uid() IN (SELECT user_id FROM members)); -- want `checks that the current user appears in public.members, not that they belong to this row's tenant`
+
 -- The membership table itself: seat-level and same-tenant reads.
 CREATE POLICY members_self ON members FOR SELECT USING (user_id = auth.uid());
 CREATE POLICY members_same_org ON members FOR SELECT

@@ -103,8 +103,14 @@ func Discover(paths []string, opts Options) ([]Migration, []Problem, error) {
 			d.single(r)
 			continue
 		}
+		before := d.found + len(d.problems)
 		if err := d.folder(r); err != nil {
 			return nil, nil, err
+		}
+		if d.found+len(d.problems) == before {
+			// A folder with nothing to replay is a wrong PATH far more
+			// often than an intended one: a green run would hide it.
+			return nil, nil, fmt.Errorf("lint: %s: no migration files found (no .sql file that a supported layout applies)", r.display)
 		}
 	}
 	return d.migrations, d.problems, nil
@@ -144,6 +150,7 @@ type discoverer struct {
 	cache      map[string]readResult // files read while detecting a layout
 	migrations []Migration
 	problems   []Problem
+	found      int // candidates offered to add, repeats included
 }
 
 // resolve checks that a PATH exists.
@@ -155,7 +162,7 @@ func (d *discoverer) resolve(p string) (root, error) {
 	abs = filepath.Clean(abs)
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return root{}, fmt.Errorf("lint: %w", &fs.PathError{Op: "open", Path: p, Err: pathCause(err)})
+		return root{}, fmt.Errorf("lint: %w", &fs.PathError{Op: "open", Path: p, Err: pathCause(brokenLinkError(abs, err))})
 	}
 	return root{abs: abs, display: filepath.ToSlash(filepath.Clean(p)), isDir: fi.IsDir()}, nil
 }
@@ -184,6 +191,7 @@ type candidate struct {
 
 // add reads a candidate and appends it, once per real file.
 func (d *discoverer) add(c candidate) {
+	d.found++
 	key := c.abs
 	if real, err := filepath.EvalSymlinks(c.abs); err == nil {
 		key = real
@@ -227,7 +235,8 @@ func (d *discoverer) read(abs string) ([]byte, error) {
 	if err == nil && !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "read", Path: abs, Err: errors.New("not a regular file")}
 	}
-	return readFile(abs)
+	content, err := readFile(abs)
+	return content, brokenLinkError(abs, err)
 }
 
 // peek reads a file for layout detection and keeps the result for add.

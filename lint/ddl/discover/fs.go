@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -95,4 +96,25 @@ func (d *discoverer) walkSQL(r root) []sqlFile {
 func isSymlink(p string) bool {
 	fi, err := os.Lstat(p)
 	return err == nil && fi.Mode()&fs.ModeSymlink != 0
+}
+
+// errBrokenLink is the cause of a missing file that is a symlink whose
+// target does not exist: "no such file" alone leaves users looking at a
+// file that ls shows them.
+var errBrokenLink error = brokenLink{}
+
+type brokenLink struct{}
+
+func (brokenLink) Error() string { return "broken symlink (its target does not exist)" }
+
+// Is makes errors.Is(err, fs.ErrNotExist) hold.
+func (brokenLink) Is(target error) bool { return target == fs.ErrNotExist }
+
+// brokenLinkError returns err with a broken-symlink cause when abs is a
+// symlink to nothing; other errors are returned as they are.
+func brokenLinkError(abs string, err error) error {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !isSymlink(abs) {
+		return err
+	}
+	return &fs.PathError{Op: "open", Path: abs, Err: errBrokenLink}
 }

@@ -1,0 +1,6 @@
+
+   
+	
+-- nothing to see here; really
+/* nor here; */
+

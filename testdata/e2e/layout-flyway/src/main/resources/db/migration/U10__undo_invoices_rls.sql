@@ -1,0 +1,3 @@
+-- Undo migration: never part of a forward replay.
+DROP POLICY invoices_tenant ON invoices;
+ALTER TABLE invoices DISABLE ROW LEVEL SECURITY;

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX tenants_slug_key ON tenants (slug);

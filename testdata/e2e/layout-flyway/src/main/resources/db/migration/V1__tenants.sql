@@ -1,0 +1,4 @@
+CREATE TABLE tenants (
+    id   uuid PRIMARY KEY,
+    slug text NOT NULL
+);

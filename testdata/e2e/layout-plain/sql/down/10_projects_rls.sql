@@ -1,0 +1,2 @@
+-- Folders named down/ are skipped.
+ALTER TABLE projects DISABLE ROW LEVEL SECURITY;

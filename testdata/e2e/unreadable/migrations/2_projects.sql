@@ -1,0 +1,1 @@
+../moved-away/2_projects.sql
