@@ -5,18 +5,43 @@ import (
 	"github.com/tenantguard/tenantguard/lint/source"
 )
 
-// checksFor lists the objects a rule examined.
-func checksFor(r *Rule, cat *model.Catalog, cfg *Config, tn *Tenancy) []Check {
+// checkList lists, rule by rule, the objects each rule examined. Rules of
+// the same scope examine the same objects: each scope's objects are
+// listed once and copied for each of its rules.
+func checkList(rules []*Rule, cat *model.Catalog, cfg *Config, tn *Tenancy) []Check {
+	inScope := map[Scope][]Check{}
+	n := 0
+	for _, r := range rules {
+		objs, ok := inScope[r.Scope]
+		if !ok {
+			objs = objectsIn(r.Scope, cat, cfg, tn)
+			inScope[r.Scope] = objs
+		}
+		n += len(objs)
+	}
+	out := make([]Check, 0, n)
+	for _, r := range rules {
+		start := len(out)
+		out = append(out, inScope[r.Scope]...)
+		for i := start; i < len(out); i++ {
+			out[i].Rule = r.Name
+		}
+	}
+	return out
+}
+
+// objectsIn lists the objects of a scope as checks without a rule.
+func objectsIn(scope Scope, cat *model.Catalog, cfg *Config, tn *Tenancy) []Check {
 	var out []Check
 	add := func(obj Object, span source.Span) {
-		c := Check{Rule: r.Name, Object: obj.Name, ObjectKind: obj.Kind}
+		c := Check{Object: obj.Name, ObjectKind: obj.Kind}
 		if span.IsValid() {
 			c.File = span.Path()
 			c.Line = span.StartPos().Line
 		}
 		out = append(out, c)
 	}
-	switch r.Scope {
+	switch scope {
 	case ScopeTenantTables:
 		for _, t := range tn.TenantTables(cat) {
 			add(TableObject(t), t.Span)
@@ -51,7 +76,7 @@ func checksFor(r *Rule, cat *model.Catalog, cfg *Config, tn *Tenancy) []Check {
 		}
 	case ScopeFiles:
 		for _, f := range cat.Files {
-			out = append(out, Check{Rule: r.Name, Object: f.Path, ObjectKind: "file", File: f.Path})
+			out = append(out, Check{Object: f.Path, ObjectKind: "file", File: f.Path})
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenantguard/tenantguard/lint/ddl"
+	"github.com/tenantguard/tenantguard/lint/internal/par"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
 )
@@ -26,8 +27,26 @@ type Result struct {
 
 // Run applies the enabled rules to the catalog, then applies suppression
 // comments and sorts the findings.
+//
+// Rules only read the catalog, so they run in parallel; their findings
+// are merged in rule order before the (stable) sort, which makes the
+// result the same as a serial run. The check list, which needs no policy
+// analysis, is built while the analysis runs.
 func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 	tn := Classify(cat, cfg)
+	res := &Result{RuleTime: map[string]time.Duration{}}
+	var sevs []Severity
+	for _, r := range rules {
+		sev, on := cfg.SeverityOf(r)
+		if !on || !r.AppliesTo(cat.Origin) {
+			continue
+		}
+		res.Rules = append(res.Rules, r)
+		sevs = append(sevs, sev)
+	}
+	prepareShared(cat)
+	checks := make(chan []Check, 1)
+	go func() { checks <- checkList(res.Rules, cat, cfg, tn) }()
 	ddl.Analyze(cat, ddl.Settings{
 		TenantColumn: func(t *model.Table) string {
 			c, _ := tn.TenantColumn(t)
@@ -37,38 +56,45 @@ func Run(cat *model.Catalog, cfg *Config, rules []*Rule) *Result {
 		TenantFunctions: cfg.TenantFunctions,
 		AdminRoles:      cfg.AdminRoles,
 	})
-	res := &Result{RuleTime: map[string]time.Duration{}}
-	var checks [][]Check
-	for _, r := range rules {
-		sev, on := cfg.SeverityOf(r)
-		if !on || !r.AppliesTo(cat.Origin) {
-			continue
-		}
-		res.Rules = append(res.Rules, r)
+	found := make([][]Finding, len(res.Rules))
+	took := make([]time.Duration, len(res.Rules))
+	par.Do(len(res.Rules), func(i int) {
+		r := res.Rules[i]
 		start := time.Now()
-		pass := &Pass{Rule: r, Catalog: cat, Config: cfg, Tenancy: tn, severity: sev}
+		pass := &Pass{Rule: r, Catalog: cat, Config: cfg, Tenancy: tn, severity: sevs[i]}
 		pass.report = func(f Finding) {
-			res.Findings = append(res.Findings, f)
+			found[i] = append(found[i], f)
 		}
 		if r.Run != nil {
 			r.Run(pass)
 		}
-		checks = append(checks, checksFor(r, cat, cfg, tn))
-		res.RuleTime[r.Name] = time.Since(start)
+		for j := range found[i] {
+			locate(&found[i][j])
+		}
+		took[i] = time.Since(start)
+	})
+	for i, r := range res.Rules {
+		res.RuleTime[r.Name] = took[i]
 	}
-	// One Check per rule and object: a large schema has hundreds of
-	// thousands, gathered per rule and copied once.
-	res.Checks = slices.Concat(checks...)
-	for i := range res.Findings {
-		locate(&res.Findings[i])
-	}
+	res.Findings = slices.Concat(found...)
 	res.Findings = append(res.Findings, applySuppressions(cat.Files, res.Findings, rules, res.Rules, cfg)...)
-	for i := range res.Findings {
+	par.Do(len(res.Findings), func(i int) {
 		f := &res.Findings[i]
 		f.Fingerprint = Fingerprint(f)
-	}
+	})
 	SortFindings(res.Findings)
+	res.Checks = <-checks
 	return res
+}
+
+// prepareShared fills the caches the catalog and its files build on first
+// use (sorted object lists, line tables), so that the rules, which run in
+// parallel, only read them.
+func prepareShared(cat *model.Catalog) {
+	cat.Tables()
+	cat.Views()
+	cat.Functions()
+	par.Do(len(cat.Files), func(i int) { cat.Files[i].LineCount() })
 }
 
 // locate fills file, line and column from the span, and the statement

@@ -96,6 +96,13 @@ func (d *directive) covers(f *source.File, first, last int) bool {
 	return false
 }
 
+// Suppress marks findings made outside Run (active probes, placed at the
+// statement of their object) that the ignore comments of files silence.
+// It reports no bad-ignore: Run judges the comments themselves.
+func Suppress(files []*source.File, findings []Finding) {
+	applySuppressions(files, findings, nil, nil, &Config{})
+}
+
 // applySuppressions marks findings silenced by ignore comments and
 // returns bad-ignore findings for comments that are malformed or matched
 // nothing.

@@ -107,16 +107,64 @@ type supabaseTenancy struct {
 	// whether it has raw_user_meta_data.
 	usersIdent  string
 	hasMetadata bool
+	// extra are the other claims the policies read, with the values a
+	// legitimate signed-in user has (aal: aal2): a restrictive MFA policy
+	// must pass for the probe to see what the other policies let through.
+	extra map[string]any
+}
+
+// legitimateClaims are the values of standard Supabase claims for a
+// legitimate, fully signed-in user.
+var legitimateClaims = map[string]any{
+	"aal":          "aal2",
+	"amr":          []map[string]any{{"method": "password", "timestamp": 1700000000}, {"method": "totp", "timestamp": 1700000000}},
+	"is_anonymous": false,
+	"email":        "member@example.com",
+	"phone":        "",
+	"iss":          "supabase",
+	"iat":          1700000000,
+	"exp":          4102444800,
+	"session_id":   stableUUID("probe session"),
+}
+
+// otherClaims decides the claims the policies read that do not carry the
+// tenant: a standard claim gets a legitimate user's value, another the
+// string constant the policies compare it with; keys with neither are
+// left out. notes say what was set, for --verbose.
+func otherClaims(read, tenantKeys map[string]bool, consts map[string][]string) (map[string]any, []string) {
+	extra := map[string]any{}
+	var notes []string
+	for _, k := range sortedKeys(read) {
+		switch k {
+		case "sub", "role", "aud", "app_metadata", "user_metadata", "provider", "providers":
+			continue // always sent, or inside the metadata
+		}
+		if tenantKeys[k] {
+			continue
+		}
+		if v, ok := legitimateClaims[k]; ok {
+			extra[k] = v
+			js, _ := json.Marshal(v)
+			notes = append(notes, fmt.Sprintf("claim %s = %s (a legitimate signed-in user's)", k, js))
+			continue
+		}
+		if cs := consts[k]; len(cs) > 0 {
+			extra[k] = cs[0]
+			notes = append(notes, fmt.Sprintf("claim %s = %q (the value the policies compare it with)", k, cs[0]))
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("claim %s not set (the policies read it but compare it with neither a tenant column nor a constant)", k))
+	}
+	return extra, notes
 }
 
 func (s *supabaseTenancy) claims(role, user string, appMeta, userMeta map[string]string) string {
-	c := map[string]any{
-		"sub":           user,
-		"role":          role,
-		"aud":           "authenticated",
-		"app_metadata":  appMeta,
-		"user_metadata": userMeta,
+	c := map[string]any{}
+	for k, v := range s.extra {
+		c[k] = v
 	}
+	c["sub"], c["role"], c["aud"] = user, role, "authenticated"
+	c["app_metadata"], c["user_metadata"] = appMeta, userMeta
 	for k, v := range appMeta {
 		if k != "provider" && k != "providers" {
 			c[k] = v
@@ -125,7 +173,7 @@ func (s *supabaseTenancy) claims(role, user string, appMeta, userMeta map[string
 	if user == "" {
 		delete(c, "sub")
 	}
-	b, _ := json.Marshal(c) // maps of strings always marshal
+	b, _ := json.Marshal(c) // strings, numbers, booleans: always marshal
 	return string(b)
 }
 

@@ -12,7 +12,9 @@
 //     bounded sample), completed from the tenant root table; where rows
 //     are missing it seeds them inside the transaction (values for every
 //     NOT NULL column, foreign keys to existing or seeded parents,
-//     explicit values for identity and serial columns: no sequence moves);
+//     explicit values for identity and serial columns: no sequence moves;
+//     made-up keys, tenants and users derive from the table, so tables
+//     probed at once never wait on each other's uncommitted seeds);
 //  2. becomes the application: SET LOCAL ROLE to the probe role and the
 //     tenant context, set_config(tenant_setting, A, true), or with the
 //     Supabase preset role authenticated with request.jwt.claims of a

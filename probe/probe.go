@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -227,6 +228,9 @@ type prober struct {
 	// their transactions hold seqMu (sequences.go).
 	seqGuard map[uint32]bool
 	seqMu    sync.Mutex
+	// sharedMu is held by the transaction seeding a configured tenant
+	// (txLocks).
+	sharedMu sync.Mutex
 	rules    map[string]ruleState
 
 	mu    sync.Mutex
@@ -492,17 +496,41 @@ func (p *prober) setupTenancy(ctx context.Context) error {
 			s.usersIdent = users.ident
 			s.hasMetadata = users.byName["raw_user_meta_data"] != nil
 		}
-		keys := map[string]bool{}
+		// The tenant goes only under the tenant column names and the
+		// keys the policies compare with a tenant column; the other keys
+		// they read get a legitimate user's values (otherClaims).
+		names := map[string]bool{}
 		for _, c := range p.cfg.TenantColumns {
-			keys[c] = true
+			names[c] = true
 		}
 		for _, tg := range p.targets {
-			keys[tg.col.name] = true
-			for k := range claimKeys(p.cat, tg.model) {
+			names[tg.col.name] = true
+		}
+		keys, read, consts := map[string]bool{}, map[string]bool{}, map[string][]string{}
+		for k := range names {
+			keys[k] = true
+		}
+		for _, tg := range p.targets {
+			for k := range tenantClaimKeys(p.cat, tg.model, names) {
 				keys[k] = true
+			}
+			for k := range allClaimKeys(p.cat, tg.model) {
+				read[k] = true
+			}
+			for k, cs := range claimConstants(p.cat, tg.model) {
+				for _, c := range cs {
+					if !contains(consts[k], c) {
+						consts[k] = append(consts[k], c)
+					}
+				}
 			}
 		}
 		s.tenantKeys = sortedKeys(keys)
+		var notes []string
+		s.extra, notes = otherClaims(read, keys, consts)
+		for _, n := range notes {
+			p.note("Supabase preset: %s", n)
+		}
 		p.supabase = s
 		p.ten = s
 		p.res.Actor = s.describe()
@@ -551,7 +579,7 @@ func (p *prober) forEach(ctx context.Context, fn func(context.Context, *target) 
 		go func() {
 			defer wg.Done()
 			for tg := range work {
-				if err := fn(ctx, tg); err != nil {
+				if err := p.safely(ctx, fn, tg); err != nil {
 					cancel(err)
 				}
 			}
@@ -576,6 +604,17 @@ feed:
 		return fmt.Errorf("probe: %w", err)
 	}
 	return nil
+}
+
+// safely runs fn on one table; a panic outside its transaction (which
+// inTx already recovers from) ends that table's probe like one inside.
+func (p *prober) safely(ctx context.Context, fn func(context.Context, *target) error, tg *target) (err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = p.guard(ctx, tg, &internalError{value: fmt.Sprint(rec), stack: string(debug.Stack())})
+		}
+	}()
+	return fn(ctx, tg)
 }
 
 // stopped reports whether Options.Stop was closed.

@@ -12,40 +12,44 @@ import (
 	"github.com/tenantguard/tenantguard/lint"
 	"github.com/tenantguard/tenantguard/lint/introspect"
 	"github.com/tenantguard/tenantguard/probe"
+	"github.com/tenantguard/tenantguard/probe/probetest"
 )
 
 func TestProbeRefusesWhatWouldMislead(t *testing.T) {
 	db := loadFixture(t, "leaks.sql", "app", "owner")
-	db.exec(t, "CREATE ROLE "+db.roles["app"]+"_super SUPERUSER NOLOGIN; CREATE ROLE "+db.roles["app"]+"_bypass BYPASSRLS NOLOGIN")
-	t.Cleanup(func() { db.exec(t, "DROP ROLE "+db.roles["app"]+"_super; DROP ROLE "+db.roles["app"]+"_bypass") })
+	bypass, plain := db.roles["app"]+"_bypass", db.roles["app"]+"_plain"
+	db.exec(t, "CREATE ROLE "+db.roles["app"]+"_super SUPERUSER NOLOGIN; CREATE ROLE "+bypass+" BYPASSRLS LOGIN; CREATE ROLE "+plain+" LOGIN")
+	t.Cleanup(func() {
+		db.exec(t, "DROP ROLE "+db.roles["app"]+"_super; DROP ROLE "+bypass+"; DROP ROLE "+plain)
+	})
 	cases := []struct {
 		name string
+		user string // connect as this role instead of the superuser
 		edit func(*lint.Config)
 		want string
 	}{
-		{"superuser without role", func(c *lint.Config) { c.Probe.Role = "" },
-			"connects as postgres, a superuser, which sees every row"},
-		{"missing role", func(c *lint.Config) { c.Probe.Role = "no_such_role" },
+		{"superuser without role", "", func(c *lint.Config) { c.Probe.Role = "" },
+			"connects as postgres, a superuser, which sees every row: a probe as that role would report every table as a leak; set probe.role in tenantguard.yaml or pass --role ROLE"},
+		{"bypassrls connection without role", bypass, func(c *lint.Config) { c.Probe.Role = "" },
+			"connects as " + bypass + ", a role with BYPASSRLS, which sees every row"},
+		{"missing role", "", func(c *lint.Config) { c.Probe.Role = "no_such_role" },
 			`probe role "no_such_role" does not exist`},
-		{"superuser role", func(c *lint.Config) { c.Probe.Role = db.roles["app"] + "_super" },
+		{"superuser role", "", func(c *lint.Config) { c.Probe.Role = db.roles["app"] + "_super" },
 			"is a superuser"},
-		{"bypassrls role", func(c *lint.Config) { c.Probe.Role = db.roles["app"] + "_bypass" },
+		{"bypassrls role", "", func(c *lint.Config) { c.Probe.Role = bypass },
 			"has BYPASSRLS"},
-		{"supabase without authenticated", func(c *lint.Config) { c.Probe.Role, c.Probe.Preset = "", "supabase" },
-			""}, // authenticated may exist from another test: checked below
-		{"no tenant setting, several read", func(c *lint.Config) {
-			c.Probe.TenantSetting = ""
-			c.Probe.Role = db.roles["app"]
-		}, ""},
+		{"a role the connection cannot become", plain, func(c *lint.Config) {},
+			"the database URL connects as " + plain + ", which cannot act as probe role " + db.roles["app"] + ": GRANT " + db.roles["app"] + " TO " + plain},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.want == "" {
-				return
-			}
 			cfg := sessionConfig(db)
 			tc.edit(&cfg)
-			_, err := probeDB(t, db.url, cfg, probe.Options{})
+			url := db.url
+			if tc.user != "" {
+				url = strings.Replace(url, "postgres@", tc.user+"@", 1)
+			}
+			_, err := probeDB(t, url, cfg, probe.Options{})
 			var ce *probe.ErrConfig
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an ErrConfig containing %q", err, tc.want)
@@ -297,5 +301,58 @@ func waitFor(t *testing.T, url, what, query string, args ...any) {
 			return
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// On a real hot standby (pg_is_in_recovery()), the probe switches to
+// read-only checks by itself: it finds the read leaks, seeds nothing,
+// skips the write and delete checks, and every table is probed (a write
+// there would fail with "cannot execute ... in a read-only transaction").
+func TestProbeOnHotStandby(t *testing.T) {
+	db := &fixtureDB{roles: map[string]string{}}
+	db.url = probetest.StartStandby(t, func(url string) {
+		primary := &fixtureDB{url: url}
+		primary.exec(t, fixtureSQL(t, "leaks.sql", nil, db.roles, "app", "owner"))
+	})
+	before := snapshot(t, db.url)
+	res, err := probeDB(t, db.url, sessionConfig(db), probe.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.ReadOnly || res.ReadOnlyReason != "the server is a hot standby (pg_is_in_recovery())" {
+		t.Errorf("ReadOnly %v %q", res.ReadOnly, res.ReadOnlyReason)
+	}
+	for _, np := range res.NotProbed {
+		t.Errorf("not probed on the standby: %s: %s", np.Object, np.Reason)
+	}
+	got := summary(res)
+	for _, s := range got {
+		if strings.HasPrefix(s, "probe-write-leak") || strings.HasPrefix(s, "probe-delete-leak") {
+			t.Errorf("a write check ran on the standby: %s", s)
+		}
+	}
+	joined := strings.Join(got, "\n")
+	for _, want := range []string{"probe-read-leak public.projects", "probe-unset-context-leak public.audit_events",
+		"probe-owner-bypass public.invoices", "probe-view-leak public.note_feed"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("missed %q on the standby:\n%s", want, joined)
+		}
+	}
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Detail, "data seeded: no") {
+			t.Errorf("%s %s: seeded on a standby:\n%s", f.Rule, f.Object, f.Detail)
+		}
+	}
+	if after := snapshot(t, db.url); after != before {
+		t.Errorf("the standby changed:\n%s", diffLines(before, after))
+	}
+	// A server of its own, so certainly without Supabase's roles: the
+	// preset is refused with a reason.
+	cfg := sessionConfig(db)
+	cfg.Probe.Role, cfg.Probe.TenantSetting, cfg.Probe.Preset = "", "", "supabase"
+	_, err = probeDB(t, db.url, cfg, probe.Options{})
+	var ce *probe.ErrConfig
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "the supabase preset acts as role authenticated, which does not exist in this database") {
+		t.Errorf("supabase preset without Supabase's roles: got %v", err)
 	}
 }

@@ -48,6 +48,37 @@ type seeder struct {
 	t     *tx
 	label string // the table being probed: seeded values derive from it
 	n     int
+	// locks is what the transaction holds in the run (nil: nothing).
+	locks *txLocks
+}
+
+// txLocks are the run-wide locks a probe transaction takes, released once
+// it has rolled back.
+//
+// Seeded values derive from the table probed (seeder.label), so tables
+// probed at once never insert the same key and never wait on each other.
+// The exception is a configured tenant (probe.tenants) missing from the
+// tenant root: every table needs that very row. The transactions that
+// seed one take shared in turn, so the second does not wait on the first's
+// uncommitted row until lock_timeout (the row cannot be committed once
+// for all: every probe transaction rolls back).
+type txLocks struct {
+	p    *prober
+	held bool
+}
+
+func (l *txLocks) shared() {
+	if l != nil && !l.held {
+		l.p.sharedMu.Lock()
+		l.held = true
+	}
+}
+
+func (l *txLocks) release() {
+	if l != nil && l.held {
+		l.held = false
+		l.p.sharedMu.Unlock()
+	}
 }
 
 // tenantOf returns the tenant column of a tenant-scoped relation.
@@ -258,16 +289,18 @@ func (s *seeder) foreignKey(ctx context.Context, rel *relation, fk *foreignKey, 
 	// A reference to a Supabase user: the tenant's own (seeded) user, so
 	// that a row seeded for tenant B never names tenant A's member.
 	if users := s.p.usersRel(); parent == users && tenant != nil && len(fk.cols) == 1 {
-		u := lit(userOf(*tenant), rel.byName[fk.cols[0]].typ)
+		u := lit(s.userOf(*tenant), rel.byName[fk.cols[0]].typ)
 		vals[fk.cols[0]] = u
 		return s.ensureParent(ctx, parent, fk.refCols[0], u, depth)
 	}
 	// Conditions on the parent: columns already decided (the tenant
 	// column of a composite key), and the parent's own tenant.
 	var conds []string
+	indexed := false // some condition can use an index
 	for i, c := range fk.cols {
 		if v, ok := vals[c]; ok && !v.expr {
 			conds = append(conds, parent.byName[fk.refCols[i]].ident+" = "+v.String())
+			indexed = indexed || parent.leading[fk.refCols[i]]
 		}
 	}
 	ptcol := s.tenantOf(parent)
@@ -276,12 +309,19 @@ func (s *seeder) foreignKey(ctx context.Context, rel *relation, fk *foreignKey, 
 		pt := tenantRef{id: tenant.id, typ: parent.byName[ptcol].typ}
 		ptenant = &pt
 		conds = append(conds, parent.byName[ptcol].ident+" = "+pt.literal())
+		indexed = indexed || parent.leading[ptcol]
 	}
 	var sel []string
 	for _, rc := range fk.refCols {
 		sel = append(sel, parent.byName[rc].ident+"::text")
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + parent.ident
+	from := parent.ident
+	if len(conds) > 0 && !indexed {
+		// No index for the conditions: look among the first rows only
+		// (else seed a parent), so the cost does not grow with the table.
+		from = "(SELECT * FROM " + parent.ident + " LIMIT " + itoa(sampleRows) + ") p"
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -331,6 +371,13 @@ func (s *seeder) ensureParent(ctx context.Context, parent *relation, col string,
 	got, err := s.t.one(ctx, "SELECT 1 FROM "+parent.ident+" WHERE "+c.ident+" = "+lit(v.text, c.typ).String()+" LIMIT 1")
 	if err != nil || got != nil {
 		return err
+	}
+	if contains(s.p.cfg.Probe.Tenants, v.text) {
+		// A configured tenant: other tables may be seeding it too.
+		s.locks.shared()
+		if got, err := s.t.one(ctx, "SELECT 1 FROM "+parent.ident+" WHERE "+c.ident+" = "+lit(v.text, c.typ).String()+" LIMIT 1"); err != nil || got != nil {
+			return err
+		}
 	}
 	_, err = s.seed(ctx, parent, nil, map[string]value{col: lit(v.text, c.typ)}, depth+1)
 	if err != nil {

@@ -40,6 +40,8 @@ type unsetSeen struct {
 	count int64
 	x     tenantRef
 	seeds []string
+	// scope says which rows were looked at (unindexed tables).
+	scope string
 }
 
 // ownerBypass reports whether the probe role bypasses the table's
@@ -71,6 +73,9 @@ func (p *prober) guard(ctx context.Context, tg *target, err error) error {
 	}
 	var reason string
 	switch {
+	case errors.As(err, &ie):
+		reason = "not probed: " + ie.Error()
+		p.note("%s: %s; everything was rolled back. Stack:\n%s", tg.rel.name, ie.Error(), strings.TrimSpace(ie.stack))
 	case isLockTimeout(err):
 		reason = fmt.Sprintf("not probed: locked by another session (lock_timeout %s)", p.lim.lock)
 	case isStatementTimeout(err):
@@ -110,9 +115,12 @@ func (p *prober) unsetPhase(ctx context.Context, tg *target) error {
 	}
 	unlock := p.lockSequences(tg)
 	defer unlock()
+	locks := &txLocks{p: p}
+	defer locks.release() // after the rollback
 	err := inTx(ctx, p.pool, p.lim, p.seqGuard[tg.rel.oid], func(t *tx) error {
-		s := &seeder{p: p, t: t, label: tg.rel.name.String()}
-		ids, err := p.discoverTenants(ctx, t, tg)
+		s := &seeder{p: p, t: t, label: tg.rel.name.String(), locks: locks}
+		lk := newLookup(tg)
+		ids, err := p.discoverTenants(ctx, t, lk)
 		if err != nil {
 			return err
 		}
@@ -128,16 +136,21 @@ func (p *prober) unsetPhase(ctx context.Context, tg *target) error {
 				return err
 			}
 			defer p.restore(ctx, t, snap)
-			a, _, err := p.pickTenants(ctx, t, tg)
+			a, _, err := p.pickTenants(ctx, t, lk)
 			if err != nil {
 				return err
 			}
-			if _, err := s.seed(ctx, tg.rel, &a, nil, 0); err != nil {
+			r, err := s.seed(ctx, tg.rel, &a, nil, 0)
+			if err != nil {
 				return err
 			}
+			lk.addSeeded(a, r)
 			x = a
 		}
-		stmt := countSQL(tg.rel.ident, tg.col.ident, x.literal())
+		stmt, ok := lk.countSQL(x)
+		if !ok {
+			return nil
+		}
 		for _, act := range p.ten.unset() {
 			res, err := t.attempt(ctx, act.statements(), stmt)
 			if err != nil {
@@ -149,7 +162,7 @@ func (p *prober) unsetPhase(ctx context.Context, tg *target) error {
 			if err := checkErr(res); err != nil {
 				return err
 			}
-			tg.unset = append(tg.unset, unsetSeen{actor: act, stmt: stmt, count: res.count(), x: x, seeds: clone(t.seeds)})
+			tg.unset = append(tg.unset, unsetSeen{actor: act, stmt: stmt, count: res.count(), x: x, seeds: clone(t.seeds), scope: lk.scope(x)})
 		}
 		return nil
 	})
@@ -163,8 +176,10 @@ func (p *prober) tablePhase(ctx context.Context, tg *target) error {
 	}
 	unlock := p.lockSequences(tg)
 	defer unlock()
+	locks := &txLocks{p: p}
+	defer locks.release() // after the rollback
 	err := inTx(ctx, p.pool, p.lim, p.seqGuard[tg.rel.oid], func(t *tx) error {
-		c := &checker{p: p, t: t, tg: tg, s: &seeder{p: p, t: t, label: tg.rel.name.String()}}
+		c := &checker{p: p, t: t, tg: tg, lk: newLookup(tg), s: &seeder{p: p, t: t, label: tg.rel.name.String(), locks: locks}}
 		return c.run(ctx)
 	})
 	if gerr := p.guard(ctx, tg, err); gerr != nil || tg.failed {
@@ -178,16 +193,24 @@ func (p *prober) tablePhase(ctx context.Context, tg *target) error {
 
 // checker probes one table inside its transaction.
 type checker struct {
-	p        *prober
-	t        *tx
-	tg       *target
-	s        *seeder
-	a, b     tenantRef
-	rowA     *row
-	rowB     *row
-	user     string
-	actA     actor
-	readSeen int64
+	p    *prober
+	t    *tx
+	tg   *target
+	lk   *lookup
+	s    *seeder
+	a, b tenantRef
+	rowA *row
+	rowB *row
+	user string
+	actA actor
+	// userSeeded: the member acting for A was seeded in this
+	// transaction (it owns no row but those seeded for it). seat are the
+	// columns the UPDATE policies tie to the current user, and seatOnly
+	// whether every UPDATE policy does (Supabase).
+	userSeeded bool
+	seat       []string
+	seatOnly   bool
+	readSeen   int64
 	// facts collects what the write and delete checks could do, for
 	// one finding per rule.
 	facts map[*lint.Rule][]fact
@@ -198,6 +221,7 @@ type checker struct {
 type fact struct {
 	stmt      string
 	verb, obj string
+	affected  int64
 }
 
 // describe joins facts: "update and delete a row of tenant B".
@@ -219,7 +243,7 @@ func describe(facts []fact) string {
 func (c *checker) run(ctx context.Context) error {
 	p, t, tg := c.p, c.t, c.tg
 	var err error
-	if c.a, c.b, err = p.pickTenants(ctx, t, tg); err != nil {
+	if c.a, c.b, err = p.pickTenants(ctx, t, c.lk); err != nil {
 		return err
 	}
 	snap, err := p.snapshotBefore(ctx, t)
@@ -227,17 +251,24 @@ func (c *checker) run(ctx context.Context) error {
 		return err
 	}
 	defer p.restore(ctx, t, snap)
-	if c.rowB, err = p.rowFor(ctx, t, c.s, tg, c.b); err != nil {
+	if c.rowB, err = p.rowFor(ctx, t, c.s, c.lk, c.b); err != nil {
 		return fmt.Errorf("seeding a row of tenant B: %w", err)
 	}
-	if !p.readOnly {
-		if c.rowA, err = p.rowFor(ctx, t, c.s, tg, c.a); err != nil {
-			return fmt.Errorf("seeding a row of tenant A: %w", err)
-		}
-	}
 	if p.supabase != nil {
-		if c.user, _, err = p.memberOf(ctx, t, c.s, tg, c.a, c.b); err != nil {
-			return fmt.Errorf("finding a member of tenant A: %w", err)
+		c.seat, c.seatOnly = seatColumns(p.cat, tg.model, p.role)
+	}
+	// The member first when A's row must be theirs; else A's row first
+	// (in a membership table, it may be the member's membership).
+	for _, step := range []string{"row", "member", "row"} {
+		switch {
+		case step == "member" && p.supabase != nil:
+			if c.user, c.userSeeded, err = p.memberOf(ctx, t, c.s, tg, c.a, c.b); err != nil {
+				return fmt.Errorf("finding a member of tenant A: %w", err)
+			}
+		case step == "row" && !p.readOnly && c.rowA == nil && (len(c.seat) == 0) == (c.user == ""):
+			if c.rowA, err = c.ownRowA(ctx); err != nil {
+				return fmt.Errorf("seeding a row of tenant A: %w", err)
+			}
 		}
 	}
 	c.actA = p.ten.asTenant(c.a, c.user)
@@ -282,13 +313,17 @@ func (c *checker) inconclusive(what string, err error) {
 // read: as tenant A, are rows of tenant B visible?
 func (c *checker) read(ctx context.Context) error {
 	if c.rowB == nil {
-		c.p.note("%s: no rows of a second tenant and none may be seeded (%s): read checks skipped", c.tg.rel.name, c.p.res.ReadOnlyReason)
+		where := ""
+		if !c.lk.indexed {
+			where = fmt.Sprintf(" among its first %d rows (%s has no index)", sampleRows, c.tg.col.name)
+		}
+		c.p.note("%s: no rows of a second tenant%s and none may be seeded (%s): read checks skipped", c.tg.rel.name, where, c.p.res.ReadOnlyReason)
 		return nil
 	}
 	if !c.p.on(rules.ProbeReadLeak) && c.p.supabase == nil {
 		return nil
 	}
-	stmt := countSQL(c.tg.rel.ident, c.tg.col.ident, c.b.literal())
+	stmt := c.countB()
 	res, err := c.check(ctx, c.actA, stmt)
 	if err != nil {
 		return err
@@ -300,10 +335,21 @@ func (c *checker) read(ctx context.Context) error {
 	c.passed(rules.ProbeReadLeak, c.obj())
 	if c.readSeen > 0 {
 		c.p.report(leak{rule: rules.ProbeReadLeak, obj: c.obj(), actor: c.actA, a: c.a, b: c.b, stmt: stmt, seeds: clone(c.t.seeds),
-			seen:    fmt.Sprintf("rows of tenant B visible: %s", rowsText(c.readSeen)),
+			seen:    fmt.Sprintf("rows of tenant B visible: %s%s", rowsText(c.readSeen), c.lk.scope(c.b)),
 			message: fmt.Sprintf("tenant A (as %s) could read %s of tenant B in %s", c.p.role, rowsText(c.readSeen), c.tg.rel.name)})
 	}
 	return nil
+}
+
+// countB counts the rows of tenant B whoever runs it can see (rowB is
+// set: there is a row of B to look at).
+func (c *checker) countB() string {
+	stmt, ok := c.lk.countSQL(c.b)
+	if !ok {
+		// Not reached: rowB was found or seeded, and the lookup knows it.
+		return countSQL(c.tg.rel.ident, c.tg.col.ident, c.b.literal())
+	}
+	return stmt
 }
 
 // ownerAsApp: the application role owns the table (or is a member of its
@@ -313,7 +359,7 @@ func (c *checker) ownerAsApp(ctx context.Context) error {
 	if c.rowB == nil || !c.p.on(rules.ProbeOwnerBypass) {
 		return nil
 	}
-	stmt := countSQL(c.tg.rel.ident, c.tg.col.ident, c.b.literal())
+	stmt := c.countB()
 	res, err := c.check(ctx, c.actA, stmt)
 	if err != nil {
 		return err
@@ -325,7 +371,7 @@ func (c *checker) ownerAsApp(ctx context.Context) error {
 			how = "is a member of its owner " + c.tg.rel.owner
 		}
 		c.p.report(leak{rule: rules.ProbeOwnerBypass, obj: c.obj(), actor: c.actA, a: c.a, b: c.b, stmt: stmt, seeds: clone(c.t.seeds),
-			seen: fmt.Sprintf("rows of tenant B visible: %s", rowsText(n)),
+			seen: fmt.Sprintf("rows of tenant B visible: %s%s", rowsText(n), c.lk.scope(c.b)),
 			message: fmt.Sprintf("tenant A (as %s) could read %s of tenant B in %s: the application role %s and row level security is not forced, so no policy applies to it (writes and deletes are open too); add ALTER TABLE %s FORCE ROW LEVEL SECURITY",
 				c.p.role, rowsText(n), c.tg.rel.name, how, c.tg.rel.name)})
 	}
@@ -345,7 +391,7 @@ func (c *checker) write(ctx context.Context, r *lint.Rule, stmt, verb, obj, labe
 		if c.facts == nil {
 			c.facts = map[*lint.Rule][]fact{}
 		}
-		c.facts[r] = append(c.facts[r], fact{stmt: stmt, verb: verb, obj: obj})
+		c.facts[r] = append(c.facts[r], fact{stmt: stmt, verb: verb, obj: obj, affected: res.affected})
 	case res.err != nil && !denied(res.err):
 		c.inconclusive(label, res.err)
 	}
@@ -376,6 +422,45 @@ func (c *checker) insert(ctx context.Context) error {
 	return c.write(ctx, rules.ProbeWriteLeak, stmt, "insert", "a row for tenant B", "inserting a row for tenant B")
 }
 
+// ownRowA returns a row of tenant A to move. When the UPDATE policies tie
+// rows to their user (author_id = auth.uid()), a user may only update
+// their own rows: the row must be the acting member's, found or seeded
+// with those columns set to the member.
+func (c *checker) ownRowA(ctx context.Context) (*row, error) {
+	p, tg := c.p, c.tg
+	var fixed map[string]value
+	conds := []string{tg.col.ident + " = " + c.a.literal()}
+	for _, name := range c.seat {
+		col := tg.rel.byName[name]
+		if col == nil || name == tg.col.name || c.user == "" {
+			continue
+		}
+		if fixed == nil {
+			fixed = map[string]value{}
+		}
+		fixed[name] = lit(c.user, col.typ)
+		conds = append(conds, col.ident+" = "+fixed[name].String())
+	}
+	if fixed == nil {
+		return p.rowFor(ctx, c.t, c.s, c.lk, c.a)
+	}
+	if c.lk.indexed {
+		// The tenant's index finds the tenant's rows; the member's own
+		// among them are few (a seeded member has none).
+		r, err := keyOf(ctx, c.t, tg, strings.Join(conds, " AND "))
+		if err != nil || r != nil {
+			return r, err
+		}
+	}
+	a := c.a
+	r, err := c.s.seed(ctx, tg.rel, &a, fixed, 0)
+	if err != nil {
+		return nil, err
+	}
+	c.lk.addSeeded(a, r)
+	return r, nil
+}
+
 // move: as tenant A, move one of A's rows to tenant B.
 func (c *checker) move(ctx context.Context) error {
 	if c.p.readOnly || !c.p.on(rules.ProbeWriteLeak) {
@@ -383,13 +468,112 @@ func (c *checker) move(ctx context.Context) error {
 	}
 	c.passed(rules.ProbeWriteLeak, c.obj())
 	if c.rowA != nil {
-		stmt := "UPDATE " + c.tg.rel.ident + " SET " + c.tg.col.ident + " = " + c.b.literal() + " WHERE " + c.rowA.where()
-		if err := c.write(ctx, rules.ProbeWriteLeak, stmt, "move", "one of its rows to tenant B", "moving a row of tenant A to tenant B"); err != nil {
+		if err := c.moveRow(ctx); err != nil {
 			return err
 		}
+	} else {
+		c.p.note("%s: moving a row of tenant A to tenant B was not tried: no row of tenant A", c.tg.rel.name)
 	}
 	c.emit(rules.ProbeWriteLeak, "tenant A (as %s) could %s in %s: the policies' WITH CHECK does not pin the tenant column")
 	return nil
+}
+
+// moveRow tries to move rowA to tenant B, by its key. An UPDATE whose
+// WHERE reads the row also checks the new row against the SELECT
+// policies, which usually refuse a row of B; an UPDATE that reads no
+// column (PostgREST's PATCH without filters) does not, and only the
+// UPDATE policies' WITH CHECK (else USING) guard the new row. So when the
+// keyed UPDATE is refused, and the UPDATE policies let a user update only
+// their own rows and the member was seeded (its own rows are the ones
+// seeded in this transaction), the UPDATE is tried without WHERE.
+func (c *checker) moveRow(ctx context.Context) error {
+	const label = "moving a row of tenant A to tenant B"
+	set := "UPDATE " + c.tg.rel.ident + " SET " + c.tg.col.ident + " = " + c.b.literal()
+	stmt := set + " WHERE " + c.rowA.where()
+	c.t.wrote = true
+	res, err := c.check(ctx, c.actA, stmt)
+	if err != nil {
+		return err
+	}
+	switch {
+	case res.err == nil && res.affected > 0:
+		c.fact(rules.ProbeWriteLeak, fact{stmt: stmt, verb: "move", obj: "one of its rows to tenant B", affected: res.affected})
+		return nil
+	case res.err != nil && !denied(res.err):
+		c.inconclusive(label, res.err)
+		return nil
+	case len(c.seat) == 0:
+		return nil // refused, or no row to update: the policies hold
+	case !c.seatOnly:
+		c.p.note("%s: %s was inconclusive: the UPDATE by key was refused (%s), and an UPDATE without WHERE, which skips the SELECT policies, was not tried: some UPDATE policy is not limited to the user's own rows, so it would touch all of tenant A's rows",
+			c.tg.rel.name, label, refusal(res))
+		return nil
+	case !c.userSeeded:
+		// An existing member may own many rows: act from now on as a
+		// member seeded for the probe, who owns only the rows seeded
+		// for it, so that the UPDATE without WHERE touches those only.
+		if err := c.becomeSeededMember(ctx); err != nil {
+			if fatal(ctx, err) || isLockTimeout(err) || isStatementTimeout(err) {
+				return err
+			}
+			c.p.note("%s: %s was inconclusive: the UPDATE by key was refused (%s), and an UPDATE without WHERE, which skips the SELECT policies, was not tried: seeding a member of tenant A who owns only a seeded row failed: %s",
+				c.tg.rel.name, label, refusal(res), errText(err))
+			return nil
+		}
+	}
+	res, err = c.check(ctx, c.actA, set)
+	if err != nil {
+		return err
+	}
+	switch {
+	case res.err == nil && res.affected > 0:
+		c.fact(rules.ProbeWriteLeak, fact{stmt: set, verb: "move (with an UPDATE without WHERE, as a PATCH without filters sends)", obj: "one of its rows to tenant B", affected: res.affected})
+	case res.err != nil && !denied(res.err):
+		c.inconclusive(label+" with an UPDATE without WHERE", res.err)
+	}
+	return nil
+}
+
+// becomeSeededMember seeds a member of tenant A and a row of A they own,
+// and acts as that member for the rest of the table's checks (a member of
+// A and not of B, like the one it replaces).
+func (c *checker) becomeSeededMember(ctx context.Context) error {
+	var user string
+	var row *row
+	err := c.t.savepoint(ctx, func() error {
+		var err error
+		if user, _, err = c.p.seedMember(ctx, c.s, c.tg, c.a); err != nil {
+			return err
+		}
+		old := c.user
+		c.user = user
+		row, err = c.ownRowA(ctx)
+		c.user = old
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if row == nil {
+		return softErrorf("no row of tenant A")
+	}
+	c.user, c.userSeeded, c.rowA = user, true, row
+	c.actA = c.p.ten.asTenant(c.a, user)
+	return nil
+}
+
+func refusal(res attemptResult) string {
+	if res.err != nil {
+		return errText(res.err)
+	}
+	return "no row updated"
+}
+
+func (c *checker) fact(r *lint.Rule, f fact) {
+	if c.facts == nil {
+		c.facts = map[*lint.Rule][]fact{}
+	}
+	c.facts[r] = append(c.facts[r], f)
 }
 
 // modify: as tenant A, update and delete one of B's rows.
@@ -415,13 +599,14 @@ func (c *checker) emit(r *lint.Rule, format string) {
 	if len(facts) == 0 {
 		return
 	}
-	var stmts []string
+	var stmts, done []string
 	for _, f := range facts {
 		stmts = append(stmts, f.stmt)
+		done = append(done, fmt.Sprintf("%s %s (%s affected)", f.verb, f.obj, rowsText(f.affected)))
 	}
 	what := describe(facts)
 	c.p.report(leak{rule: r, obj: c.obj(), actor: c.actA, a: c.a, b: c.b, stmts: stmts, seeds: clone(c.t.seeds),
-		seen:    "tenant A could " + what + " (statements below)",
+		seen:    "what tenant A could do (statements below): " + strings.Join(done, "; "),
 		message: fmt.Sprintf(format, c.p.role, what, c.tg.rel.name)})
 }
 
@@ -434,12 +619,12 @@ func (c *checker) empty(ctx context.Context) error {
 	seen := c.tg.unset
 	if c.rowB != nil {
 		act := c.p.ten.empty(c.tg.rel.name.String())
-		stmt := countSQL(c.tg.rel.ident, c.tg.col.ident, c.b.literal())
+		stmt := c.countB()
 		res, err := c.check(ctx, act, stmt)
 		if err != nil {
 			return err
 		}
-		seen = append(seen, unsetSeen{actor: act, stmt: stmt, count: res.count(), x: c.b, seeds: clone(c.t.seeds)})
+		seen = append(seen, unsetSeen{actor: act, stmt: stmt, count: res.count(), x: c.b, seeds: clone(c.t.seeds), scope: c.lk.scope(c.b)})
 	}
 	if len(seen) == 0 {
 		return nil
@@ -456,7 +641,7 @@ func (c *checker) empty(ctx context.Context) error {
 			first = u
 		}
 		parts = append(parts, fmt.Sprintf("%s %s", rowsText(u.count), u.actor.when))
-		details = append(details, fmt.Sprintf("%s: %s of tenant %s", u.actor.who, rowsText(u.count), quoteLiteral(u.x.id)))
+		details = append(details, fmt.Sprintf("%s: %s of tenant %s%s", u.actor.who, rowsText(u.count), quoteLiteral(u.x.id), u.scope))
 	}
 	if first == nil {
 		return nil
@@ -483,7 +668,7 @@ func (c *checker) owner(ctx context.Context) error {
 		return nil
 	}
 	act := c.p.ten.asOwner(rel.owner, c.a, c.user)
-	stmt := countSQL(rel.ident, c.tg.col.ident, c.b.literal())
+	stmt := c.countB()
 	res, err := c.check(ctx, act, stmt)
 	if err != nil {
 		return err
@@ -496,7 +681,7 @@ func (c *checker) owner(ctx context.Context) error {
 			why, fix = rel.owner+" has BYPASSRLS", "ALTER ROLE "+quoteIdent(rel.owner)+" NOBYPASSRLS, or give the table to another owner"
 		}
 		c.p.report(leak{rule: rules.ProbeOwnerBypass, obj: c.obj(), actor: act, a: c.a, b: c.b, stmt: stmt, seeds: clone(c.t.seeds),
-			seen: fmt.Sprintf("rows of tenant B visible to the owner: %s", rowsText(n)),
+			seen: fmt.Sprintf("rows of tenant B visible to the owner: %s%s", rowsText(n), c.lk.scope(c.b)),
 			message: fmt.Sprintf("the table owner %s, with tenant A set, could read %s of tenant B in %s: %s; whatever connects as the owner (migrations, workers, SECURITY DEFINER functions) skips the policies; %s",
 				rel.owner, rowsText(n), rel.name, why, fix)})
 	}
@@ -510,7 +695,7 @@ func (c *checker) spoof(ctx context.Context) error {
 		return nil
 	}
 	act := c.p.supabase.forged(c.a, c.user, c.b)
-	stmt := countSQL(c.tg.rel.ident, c.tg.col.ident, c.b.literal())
+	stmt := c.countB()
 	res, err := c.check(ctx, act, stmt)
 	if err != nil {
 		return err
@@ -518,7 +703,7 @@ func (c *checker) spoof(ctx context.Context) error {
 	c.passed(rules.ProbeClaimSpoof, c.obj())
 	if n := res.count(); n > c.readSeen {
 		c.p.report(leak{rule: rules.ProbeClaimSpoof, obj: c.obj(), actor: act, a: c.a, b: c.b, stmt: stmt, seeds: clone(c.t.seeds),
-			seen: fmt.Sprintf("rows of tenant B visible: %s with honest claims, %s with forged user_metadata", rowsText(c.readSeen), rowsText(n)),
+			seen: fmt.Sprintf("rows of tenant B visible: %s with honest claims, %s with forged user_metadata%s", rowsText(c.readSeen), rowsText(n), c.lk.scope(c.b)),
 			message: fmt.Sprintf("a member of tenant A who writes tenant B's id into user_metadata (which every user can edit) could read %s of tenant B in %s instead of %d: the policies trust user-editable metadata",
 				rowsText(n), c.tg.rel.name, c.readSeen)})
 	}

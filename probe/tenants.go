@@ -35,34 +35,25 @@ const sampleRows = 1000
 // discoverTenants finds up to two tenants with rows in the table, in a
 // stable order: through an index on the tenant column when there is one
 // (two index probes), else among the first sampleRows rows.
-func (p *prober) discoverTenants(ctx context.Context, t *tx, tg *target) ([]string, error) {
+func (p *prober) discoverTenants(ctx context.Context, t *tx, l *lookup) ([]string, error) {
+	tg := l.tg
 	col, rel := tg.col.ident, tg.rel.ident
-	var q string
-	if tg.rel.leading[tg.col.name] {
-		// Two index probes in one query: the smallest tenant, and the next.
-		first := "(SELECT " + col + " FROM " + rel + " WHERE " + col + " IS NOT NULL ORDER BY " + col + " LIMIT 1)"
-		got, err := t.one(ctx, "SELECT "+first+"::text, (SELECT "+col+" FROM "+rel+" WHERE "+col+" > "+first+" ORDER BY "+col+" LIMIT 1)::text")
-		if err != nil || got == nil || got[0] == nil {
+	if !l.indexed {
+		if err := l.load(ctx, t); err != nil {
 			return nil, err
 		}
-		if got[1] == nil {
-			return []string{*got[0]}, nil
-		}
-		return []string{*got[0], *got[1]}, nil
+		return append([]string(nil), l.tenants[:min(2, len(l.tenants))]...), nil
 	}
-	q = "SELECT v::text FROM (SELECT DISTINCT v FROM (SELECT " + col + " AS v FROM " + rel + " WHERE " + col +
-		" IS NOT NULL LIMIT " + itoa(sampleRows) + ") s) d ORDER BY v LIMIT 2"
-	rows, err := t.rows(ctx, q)
-	if err != nil {
+	// Two index probes in one query: the smallest tenant, and the next.
+	first := "(SELECT " + col + " FROM " + rel + " WHERE " + col + " IS NOT NULL ORDER BY " + col + " LIMIT 1)"
+	got, err := t.one(ctx, "SELECT "+first+"::text, (SELECT "+col+" FROM "+rel+" WHERE "+col+" > "+first+" ORDER BY "+col+" LIMIT 1)::text")
+	if err != nil || got == nil || got[0] == nil {
 		return nil, err
 	}
-	var out []string
-	for _, r := range rows {
-		if r[0] != nil {
-			out = append(out, *r[0])
-		}
+	if got[1] == nil {
+		return []string{*got[0]}, nil
 	}
-	return out, nil
+	return []string{*got[0], *got[1]}, nil
 }
 
 // moreTenants returns tenants of the root table other than those given
@@ -97,11 +88,12 @@ func (p *prober) moreTenants(ctx context.Context, t *tx, tg *target, have []stri
 // pickTenants chooses tenants A and B for a table: the configured ids,
 // else two tenants with rows in the table, completed from the tenant
 // root, else made up (and seeded into the root when rows are seeded).
-func (p *prober) pickTenants(ctx context.Context, t *tx, tg *target) (a, b tenantRef, err error) {
+func (p *prober) pickTenants(ctx context.Context, t *tx, l *lookup) (a, b tenantRef, err error) {
+	tg := l.tg
 	if ids := p.cfg.Probe.Tenants; len(ids) == 2 {
 		return tg.ref(ids[0]), tg.ref(ids[1]), nil
 	}
-	ids, err := p.discoverTenants(ctx, t, tg)
+	ids, err := p.discoverTenants(ctx, t, l)
 	if err != nil {
 		return a, b, err
 	}
@@ -113,7 +105,9 @@ func (p *prober) pickTenants(ctx context.Context, t *tx, tg *target) (a, b tenan
 		ids = append(ids, more...)
 	}
 	for i := len(ids); i < 2; i++ {
-		v, ok := freshValue(tg.col, "tenant", itoa(i))
+		// Made up per table: parallel transactions seeding the same
+		// tenant root row would wait on each other's uncommitted keys.
+		v, ok := freshValue(tg.col, "tenant", tg.rel.name.String(), itoa(i))
 		if !ok {
 			return a, b, softErrorf("cannot make up a tenant id of type %s", tg.col.typ)
 		}
@@ -122,13 +116,23 @@ func (p *prober) pickTenants(ctx context.Context, t *tx, tg *target) (a, b tenan
 	return tg.ref(ids[0]), tg.ref(ids[1]), nil
 }
 
-// findRow returns a row of the table for tenant id (nil when none).
-func (p *prober) findRow(ctx context.Context, t *tx, tg *target, id tenantRef) (*row, error) {
+// findRow returns a row of the table for tenant id (nil when none): by the
+// tenant column's index, or among the sample of an unindexed table.
+func (p *prober) findRow(ctx context.Context, t *tx, l *lookup, id tenantRef) (*row, error) {
+	if !l.indexed {
+		return l.row(ctx, t, id)
+	}
+	return keyOf(ctx, t, l.tg, l.tg.col.ident+" = "+id.literal())
+}
+
+// keyOf returns the first row of the table matching cond, with its ctid
+// and primary key (nil when none).
+func keyOf(ctx context.Context, t *tx, tg *target, cond string) (*row, error) {
 	sel := []string{"ctid::text"}
 	for _, c := range tg.rel.pk {
 		sel = append(sel, tg.rel.byName[c].ident+"::text")
 	}
-	got, err := t.one(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+tg.rel.ident+" WHERE "+tg.col.ident+" = "+id.literal()+" LIMIT 1")
+	got, err := t.one(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+tg.rel.ident+" WHERE "+cond+" LIMIT 1")
 	if err != nil || got == nil {
 		return nil, err
 	}
@@ -147,15 +151,17 @@ func (p *prober) findRow(ctx context.Context, t *tx, tg *target, id tenantRef) (
 }
 
 // rowFor finds a row of the tenant, or seeds one when writes are allowed.
-func (p *prober) rowFor(ctx context.Context, t *tx, s *seeder, tg *target, id tenantRef) (*row, error) {
-	r, err := p.findRow(ctx, t, tg, id)
+func (p *prober) rowFor(ctx context.Context, t *tx, s *seeder, l *lookup, id tenantRef) (*row, error) {
+	r, err := p.findRow(ctx, t, l, id)
 	if err != nil || r != nil {
 		return r, err
 	}
 	if p.readOnly {
 		return nil, nil
 	}
-	return s.seed(ctx, tg.rel, &id, nil, 0)
+	r, err = s.seed(ctx, l.tg.rel, &id, nil, 0)
+	l.addSeeded(id, r)
+	return r, err
 }
 
 func deref(s *string) string {
@@ -267,10 +273,18 @@ func (p *prober) memberOf(ctx context.Context, t *tx, s *seeder, tg *target, id,
 			return *got[0], false, nil
 		}
 	}
-	user = userOf(id)
 	if p.readOnly {
-		return user, false, nil
+		return s.userOf(id), false, nil
 	}
+	return p.seedMember(ctx, s, tg, id)
+}
+
+// seedMember seeds the probe's user of tenant id (seeder.userOf) into
+// auth.users and the membership table the table's policies read.
+func (p *prober) seedMember(ctx context.Context, s *seeder, tg *target, id tenantRef) (user string, seeded bool, err error) {
+	users := p.usersRel()
+	ms := p.memberships(tg)
+	user = s.userOf(id)
 	if users != nil && users.byName["id"] != nil {
 		if err := s.ensureParent(ctx, users, "id", lit(user, users.byName["id"].typ), 0); err != nil {
 			return "", false, err
@@ -301,9 +315,12 @@ func (p *prober) usersRel() *relation {
 	return p.lc.relation(model.QName{Schema: "auth", Name: "users"})
 }
 
-// userOf is the user the probe seeds for a tenant: the same in every
-// table and run.
-func userOf(t tenantRef) string { return stableUUID("member", t.id) }
+// userOf is the user the probe seeds for a tenant in the table being
+// probed: the same in every run, different in every table, so that
+// tables probed at once never insert the same auth.users or membership
+// key (the second transaction would wait on the first's uncommitted row
+// until lock_timeout).
+func (s *seeder) userOf(t tenantRef) string { return stableUUID("member", t.id, s.label) }
 
 // sortedRelations lists the tables of the live catalog by name.
 func sortedRelations(lc *liveCatalog) []*relation {

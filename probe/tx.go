@@ -66,7 +66,7 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, lim limits, seqGuard bool, fn
 		}
 		c.Release()
 		if rec != nil {
-			err = &internalError{msg: fmt.Sprintf("internal error (please report it): %v\n%s", rec, debug.Stack())}
+			err = &internalError{value: fmt.Sprint(rec), stack: string(debug.Stack())}
 		}
 	}()
 	begin := "BEGIN ISOLATION LEVEL READ COMMITTED"
@@ -219,10 +219,11 @@ type softError struct{ msg string }
 func (e *softError) Error() string { return e.msg }
 
 // internalError is a panic recovered while probing one table: that
-// table is reported as not probed, and the run goes on.
-type internalError struct{ msg string }
+// table is reported as not probed (in one line; the stack goes to the
+// notes), and the run goes on.
+type internalError struct{ value, stack string }
 
-func (e *internalError) Error() string { return e.msg }
+func (e *internalError) Error() string { return "internal error (please report it): " + e.value }
 
 func softErrorf(format string, args ...any) error {
 	return &softError{msg: fmt.Sprintf(format, args...)}

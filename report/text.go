@@ -135,6 +135,9 @@ func summary(r *Report, pal palette, suppressed, baseline int, hint bool) string
 	if r.Files > 0 {
 		s += fmt.Sprintf(" in %d %s", r.Files, plural1(r.Files, "file"))
 	}
+	if n := len(r.Problems); n > 0 {
+		s += fmt.Sprintf("; %d %s could not be read", n, plural1(n, "file"))
+	}
 	var extra []string
 	if suppressed > 0 {
 		extra = append(extra, fmt.Sprintf("%d suppressed", suppressed))

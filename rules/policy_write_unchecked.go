@@ -48,7 +48,7 @@ var PolicyWriteUnchecked = register(&lint.Rule{
 					}
 					pass.Reportf(exprSpan(b.At, p), lint.PolicyObject(p),
 						"policy %s on %s (%s) lets a user write rows into another tenant%s: its %s `%s` does not constrain %s (%s); add WITH CHECK (%s = <current tenant>)",
-						p.Name, t.QName(), p.Command, partly, source, exprOr(b.At, "?"), col, why, col)
+						p.Name, t.QName(), p.Command, partly, source, exprOr(b.At, "?"), col, why, model.QuoteIdent(col))
 					break
 				}
 			}

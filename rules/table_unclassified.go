@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/tenantguard/tenantguard/lint"
+	"github.com/tenantguard/tenantguard/lint/model"
 )
 
 // TableUnclassified reports tables that are neither tenant-scoped nor
@@ -21,9 +22,31 @@ var TableUnclassified = register(&lint.Rule{
 				pass.IsRoot(q) || pass.Config.IsGlobal(q) {
 				continue
 			}
+			if c := lookalike(t, pass.Config.TenantColumns); c != "" {
+				pass.Reportf(t.Span, lint.TableObject(t),
+					"%s has no tenant column (%s), but its column %s looks like one: if it marks the tenant, add %s to tenant_columns in tenantguard.yaml (`tenantguard init` writes one)",
+					q, strings.Join(pass.Config.TenantColumns, ", "), c, c)
+				continue
+			}
 			pass.Reportf(t.Span, lint.TableObject(t),
 				"%s has no tenant column (%s) and is not declared shared: if it holds tenant data add the tenant column; if every tenant may read it, list it under global_tables in tenantguard.yaml",
 				q, strings.Join(pass.Config.TenantColumns, ", "))
 		}
 	},
 })
+
+// lookalike returns a column of t spelt like a tenant column in another
+// case style (organizationId for organization_id, as Prisma names them).
+func lookalike(t *model.Table, tenantCols []string) string {
+	squash := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+	want := map[string]bool{}
+	for _, c := range tenantCols {
+		want[squash(c)] = true
+	}
+	for _, c := range t.Columns {
+		if want[squash(c.Name)] {
+			return c.Name
+		}
+	}
+	return ""
+}

@@ -11,10 +11,11 @@
 # of syntax errors on them, which would time its error reporting rather
 # than its linting. squawk is installed into .bench/ (git-ignored) when
 # missing and runs with its cheapest reporter (gcc); both tools write to
-# /dev/null. Timing uses hyperfine when installed (apt-get install
-# hyperfine), else RUNS alternating runs and their median (HYPERFINE=0
-# forces those: on a shared machine alternating runs see the same load,
-# while hyperfine runs one tool's series after the other's).
+# /dev/null. The runs alternate (tenantguard, squawk, tenantguard, ...) so
+# that on a shared machine both see the same load; the medians of wall
+# time and of CPU time (user + system) are reported, with the load
+# average. HYPERFINE=1 uses hyperfine instead (when installed), which
+# runs one tool's series after the other's.
 #
 # Environment: RUNS (default 7), SEED (1), FILES (2000), BYTES (10485760),
 # SQUAWK_VERSION (2.66.0), BENCH_DIR (default: a temporary folder, removed
@@ -100,7 +101,10 @@ echo "tenantguard: $tg_findings findings, $tg_parse parse errors; squawk: $sq_fi
 # MB/s as go test reports it: 10^6 bytes per second.
 mbps() { awk -v b="$total" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 
-if [ "${HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null; then
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+tg_cpu='' sq_cpu=''
+if [ "${HYPERFINE:-0}" = 1 ] && command -v hyperfine >/dev/null; then
 	hyperfine --style basic --warmup 1 --runs "$runs" -i \
 		--export-json "$work/hyperfine.json" \
 		-n tenantguard "$tg_cmd >/dev/null" \
@@ -112,20 +116,27 @@ print(r["tenantguard"], r["squawk"])
 EOF
 	)
 else
-	now() { date +%s.%N; }
-	median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+	# Alternating runs; bash's time gives wall and CPU (user + system,
+	# children included) of each.
 	: >"$work/tg.times"
 	: >"$work/sq.times"
+	TIMEFORMAT='%R %U %S'
+	bash -c "$tg_cmd" >/dev/null 2>&1 || true # warm-up: page cache, binaries
 	for _ in $(seq "$runs"); do
-		t0=$(now); bash -c "$tg_cmd" >/dev/null 2>&1 || true; t1=$(now)
-		bash -c "$sq_cmd" >/dev/null 2>&1 || true; t2=$(now)
-		awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$work/tg.times"
-		awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }' >>"$work/sq.times"
+		{ time bash -c "$tg_cmd" >/dev/null 2>&1; } 2>>"$work/tg.times" || true
+		{ time bash -c "$sq_cmd" >/dev/null 2>&1; } 2>>"$work/sq.times" || true
 	done
-	tg=$(median <"$work/tg.times")
-	sq=$(median <"$work/sq.times")
+	tg=$(cut -d' ' -f1 "$work/tg.times" | median)
+	sq=$(cut -d' ' -f1 "$work/sq.times" | median)
+	tg_cpu=$(awk '{ print $2 + $3 }' "$work/tg.times" | median)
+	sq_cpu=$(awk '{ print $2 + $3 }' "$work/sq.times" | median)
 fi
+load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 
-printf '%-12s median %6.3f s  %6s MB/s\n' tenantguard "$tg" "$(mbps "$tg")"
-printf '%-12s median %6.3f s  %6s MB/s\n' squawk "$sq" "$(mbps "$sq")"
+cpu() { if [ -n "$1" ]; then printf '  (CPU %.2f s)' "$1"; fi; }
+printf '%-12s median %6.3f s  %6s MB/s%s\n' tenantguard "$tg" "$(mbps "$tg")" "$(cpu "$tg_cpu")"
+printf '%-12s median %6.3f s  %6s MB/s%s\n' squawk "$sq" "$(mbps "$sq")" "$(cpu "$sq_cpu")"
 awk -v t="$tg" -v s="$sq" 'BEGIN { printf "tenantguard takes %.0f%% of squawk'"'"'s time (%d runs each, %d cores)\n", 100 * t / s, '"$runs"', '"$(nproc)"' }'
+# Other work on the machine slows both tools, tenantguard (which uses
+# every core) more than squawk (one): say how busy the machine was.
+echo "load average (1 min): $load_before before, $load_after after"

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +24,7 @@ import (
 	"github.com/tenantguard/tenantguard/internal/pgtest"
 	"github.com/tenantguard/tenantguard/lint/ddl/discover"
 	"github.com/tenantguard/tenantguard/probe"
+	"github.com/tenantguard/tenantguard/probe/probetest"
 )
 
 // End-to-end probes with the built binary, on databases built from the
@@ -153,15 +160,16 @@ func TestProbeSaasExample(t *testing.T) {
 			}
 		}
 	}
-	// The reproduction runs as printed: the read leak's SQL, given to the
-	// server, shows tenant B's row to tenant A.
+	if after := dbDigest(t, url); after != before {
+		t.Errorf("the probe changed the database:\n%s", lineDiff(before, after))
+	}
+	// Every reproduction runs as printed and shows its leak again.
 	for _, f := range findings(t, stdout) {
-		if f.Rule == "probe-read-leak" && f.Object == "public.projects" {
-			if got := replay(t, url, f.Detail); got != "1" {
-				t.Errorf("the reproduction of %s returned %q, want 1:\n%s", f.Rule, got, f.Detail)
-			}
+		if why := probetest.ShowsLeak(t, url, f.Rule, f.Detail); why != "" {
+			t.Errorf("%s %s: the reproduction does not show the leak: %s\n%s", f.Rule, f.Object, why, f.Detail)
 		}
 	}
+	before = dbDigest(t, url)
 	// Text output: details with --verbose only.
 	code, stdout, _ = runBinary(t, dir, nil, "probe", "--db", url, "--role", "app_user", "--no-color")
 	if code != 1 || strings.Contains(stdout, "reproduce") || !strings.Contains(stdout, "public.projects: error probe-read-leak: tenant A (as app_user) could read 1 row of tenant B in public.projects") {
@@ -189,34 +197,6 @@ func TestProbeSaasExample(t *testing.T) {
 	}
 }
 
-// replay runs the reproduction SQL of a finding's detail and returns the
-// last value the server sent.
-func replay(t *testing.T, url, detail string) string {
-	t.Helper()
-	_, sql, ok := strings.Cut(detail, "everything is rolled back):\n")
-	if !ok {
-		t.Fatalf("no reproduction in %q", detail)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	results, err := conn.PgConn().Exec(ctx, sql).ReadAll()
-	if err != nil {
-		t.Fatalf("%v:\n%s", err, sql)
-	}
-	last := ""
-	for _, r := range results {
-		for _, row := range r.Rows {
-			last = string(row[0])
-		}
-	}
-	return last
-}
-
 // The Supabase tenancy: the Supabase example (config found upward: preset
 // supabase), probed as authenticated with JWT claims of a member.
 func TestProbeSupabaseExample(t *testing.T) {
@@ -231,10 +211,20 @@ func TestProbeSupabaseExample(t *testing.T) {
 		"probe-claim-spoof public.invoices",
 		"probe-view-leak public.account_stats",
 		"probe-view-leak public.unpaid_invoices",
+		"probe-write-leak public.documents",
 		"probe-write-leak public.files",
 	})
 	for _, f := range findings(t, stdout) {
-		for _, want := range []string{"SET LOCAL ROLE authenticated;", "SELECT set_config('request.jwt.claims', '{", `"sub":"a1000000-0000-4000-8000-00000000000a"`, "data seeded: no"} {
+		for _, want := range []string{"SET LOCAL ROLE authenticated;", "SELECT set_config('request.jwt.claims', '{",
+			`"app_metadata":{"account_id":"a0000000-0000-4000-8000-00000000000a"`, `"role":"authenticated"`,
+			`"sub":"a1000000-0000-4000-8000-00000000000a"`, "data seeded: no"} {
+			if f.Object == "public.documents" && (strings.HasPrefix(want, `"sub"`) || strings.HasPrefix(want, "data seeded")) {
+				// "authors edit documents": moving a document takes an
+				// UPDATE without WHERE, which would move all of ann's
+				// documents; the probe acts as a member it seeds, who
+				// owns only the seeded document.
+				want = "UPDATE public.documents SET account_id = 'b0000000-0000-4000-8000-00000000000b'::uuid;"
+			}
 			if !strings.Contains(f.Detail, want) {
 				t.Errorf("%s %s: detail lacks %q:\n%s", f.Rule, f.Object, want, f.Detail)
 			}
@@ -242,6 +232,11 @@ func TestProbeSupabaseExample(t *testing.T) {
 	}
 	if after := dbDigest(t, url); after != before {
 		t.Errorf("the probe changed the database:\n%s", lineDiff(before, after))
+	}
+	for _, f := range findings(t, stdout) {
+		if why := probetest.ShowsLeak(t, url, f.Rule, f.Detail); why != "" {
+			t.Errorf("%s %s: the reproduction does not show the leak: %s\n%s", f.Rule, f.Object, why, f.Detail)
+		}
 	}
 }
 
@@ -253,14 +248,9 @@ func TestProbeSupabaseExample(t *testing.T) {
 func TestProbeKilledMidProbe(t *testing.T) {
 	requireNeed(t, "postgres")
 	url := pgtest.NewDB(t)
-	b, err := os.ReadFile(filepath.Join("..", "..", "probe", "testdata", "sleepy.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	role := "tg_e2e_kill_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
-	sql := strings.NewReplacer("{{app}}", role, "{{sleep}}", "300").Replace(string(b))
 	ephemeraltest.DropRolesAtEnd(t, url, []string{role})
-	execSQL(t, url, sql)
+	execSQL(t, url, sleepyFixture(t, role, "300"))
 	before := tablesOnly(dbDigest(t, url))
 
 	cmd := exec.Command(binary, "probe", "--db", url, "--role", role, "--tenant-setting", "app.current_tenant", "--timeout", "10m")
@@ -277,6 +267,8 @@ func TestProbeKilledMidProbe(t *testing.T) {
 	_ = cmd.Wait()
 	waitUntil(t, url, "the server to end the probe's sessions",
 		"SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = $1", probe.ApplicationName)
+	waitUntil(t, url, "no session of the database left in a transaction",
+		"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()")
 	waitUntil(t, url, "no lock left on the fixture's tables",
 		`SELECT count(*) = 0 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
 		 WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -415,5 +407,251 @@ func waitUntil(t *testing.T, url, what, query string, args ...any) {
 			t.Fatalf("gave up waiting for %s", what)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// Every probe finding carries, in every format, the tenants used, what was
+// seen and the SQL that reproduces it: the text report with --verbose (not
+// without), JSON's detail, the SARIF result's message and the JUnit
+// failure's body, all from one run of the built binary.
+func TestProbeDetailInEveryFormat(t *testing.T) {
+	url := exampleDB(t, "saas", ephemeral.PresetNone, saasData)
+	dir := t.TempDir()
+	code, stdout, stderr := runBinary(t, dir, nil, "probe", "--db", url, "--role", "app_user", "--format", "json",
+		"--report", "sarif=probe.sarif", "--report", "junit=probe.xml", "--report", "text=probe.txt")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fs := findings(t, stdout)
+	if len(fs) == 0 {
+		t.Fatal("no findings")
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	sarif, junit, text := read("probe.sarif"), read("probe.xml"), read("probe.txt")
+	_, verbose, _ := runBinary(t, dir, nil, "probe", "--db", url, "--role", "app_user", "--no-color", "--verbose")
+	// How each format writes a line of the detail: JSON and SARIF escape it
+	// as a JSON string, JUnit as XML text, text indents it.
+	jsonText := func(s string) string { b, _ := json.Marshal(s); return strings.Trim(string(b), `"`) }
+	xmlText := func(s string) string {
+		var b strings.Builder
+		_ = xml.EscapeText(&b, []byte(s))
+		return b.String()
+	}
+	for _, f := range fs {
+		stmts, err := probetest.Reproduction(f.Detail)
+		if err != nil {
+			t.Fatalf("%s %s: %v", f.Rule, f.Object, err)
+		}
+		first, _, _ := strings.Cut(f.Detail, "\n") // the tenants, or what was seen
+		last := stmts[len(stmts)-2]                // the statement that shows the leak
+		for _, c := range []struct {
+			format, out string
+			enc         func(string) string
+		}{
+			{"sarif", sarif, jsonText},
+			{"junit", junit, xmlText},
+			{"text --verbose", verbose, func(s string) string { return "    " + s }},
+		} {
+			for _, line := range []string{first, "  " + last + ";", "  ROLLBACK;"} {
+				if !strings.Contains(c.out, c.enc(line)) {
+					t.Errorf("%s %s: %s lacks %q", f.Rule, f.Object, c.format, c.enc(line))
+				}
+			}
+		}
+		if strings.Contains(text, last) {
+			t.Errorf("%s %s: the text report without --verbose shows the reproduction", f.Rule, f.Object)
+		}
+	}
+}
+
+// Ctrl-C (SIGINT) to the built binary while the server runs a probe
+// statement: the first lets the table in progress finish and roll back,
+// sequences set back included, so nothing at all changes; a second one
+// cancels the statement running and the server rolls back (the nextval()
+// a trigger called is the one thing left: sequences are not
+// transactional). Both exit 2 with a one-line reason.
+func TestProbeInterrupted(t *testing.T) {
+	requireNeed(t, "postgres")
+	for _, tc := range []struct {
+		name    string
+		sleep   string
+		signals int
+		want    string
+	}{
+		{"once", "1", 1, "interrupted: the tables in progress were finished and rolled back; nothing was left in the database"},
+		{"twice", "300", 2, "interrupted: the statements running were cancelled and the server rolled back their transactions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := pgtest.NewDB(t)
+			role := "tg_e2e_int_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+			ephemeraltest.DropRolesAtEnd(t, url, []string{role})
+			execSQL(t, url, sleepyFixture(t, role, tc.sleep))
+			before := dbDigest(t, url)
+			cmd := exec.Command(binary, "probe", "--db", url, "--role", role, "--tenant-setting", "app.current_tenant", "--timeout", "10m")
+			cmd.Dir = t.TempDir()
+			cmd.Env = cleanEnv()
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitUntil(t, url, "a probe statement sleeping in the trigger",
+				"SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = $1 AND wait_event = 'PgSleep' AND datname = current_database()", probe.ApplicationName)
+			for i := 0; i < tc.signals; i++ {
+				if i > 0 {
+					// The second Ctrl-C once the first has been taken in.
+					deadline := time.Now().Add(2 * time.Minute)
+					for !strings.Contains(stderr.String(), "stopping: finishing the tables in progress") {
+						if time.Now().After(deadline) {
+							t.Fatalf("the first interrupt was not taken in:\n%s", stderr.String())
+						}
+						time.Sleep(20 * time.Millisecond)
+					}
+				}
+				if err := cmd.Process.Signal(os.Interrupt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+				t.Fatalf("exit: %v, stderr:\n%s", err, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if last := lines[len(lines)-1]; !strings.Contains(last, tc.want) {
+				t.Errorf("stderr:\n%s\nwant a last line with %q", stderr.String(), tc.want)
+			}
+			waitUntil(t, url, "the probe's sessions to end",
+				"SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = $1", probe.ApplicationName)
+			after := dbDigest(t, url)
+			if tc.signals == 2 {
+				before, after = tablesOnly(before), tablesOnly(after)
+			}
+			if after != before {
+				t.Errorf("the interrupted probe changed the database:\n%s", lineDiff(before, after))
+			}
+		})
+	}
+}
+
+// syncBuffer is a buffer a child process writes to while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// sleepyFixture is probe/testdata/sleepy.sql for role, with a trigger that
+// sleeps for sleep seconds on every insert.
+func sleepyFixture(t *testing.T, role, sleep string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "probe", "testdata", "sleepy.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer("{{app}}", role, "{{sleep}}", sleep).Replace(string(b))
+}
+
+// check --ephemeral runs lint, inspect and the probes on both bundled
+// examples; every probe finding points at the statement that created its
+// table or view (in JSON and in SARIF, where code scanning shows it on the
+// file), and the same leaks are found as by `probe` on a database of the
+// same migrations.
+func TestCheckEphemeralProbesExamples(t *testing.T) {
+	requireNeed(t, "postgres")
+	for _, tc := range []struct {
+		example string
+		want    []string
+	}{
+		{"saas", []string{
+			"probe-delete-leak public.attachments testdata/examples/saas/000003_billing.up.sql:18",
+			"probe-delete-leak public.projects testdata/examples/saas/000002_projects.up.sql:1",
+			"probe-read-leak public.attachments testdata/examples/saas/000003_billing.up.sql:18",
+			"probe-read-leak public.projects testdata/examples/saas/000002_projects.up.sql:1",
+			"probe-unset-context-leak public.attachments testdata/examples/saas/000003_billing.up.sql:18",
+			"probe-unset-context-leak public.audit_events testdata/examples/saas/000006_reporting.up.sql:14",
+			"probe-unset-context-leak public.projects testdata/examples/saas/000002_projects.up.sql:1",
+			"probe-view-leak public.project_overview testdata/examples/saas/000006_reporting.up.sql:6",
+			"probe-write-leak public.attachments testdata/examples/saas/000003_billing.up.sql:18",
+			"probe-write-leak public.projects testdata/examples/saas/000002_projects.up.sql:1",
+		}},
+		{"supabase", []string{
+			"probe-claim-spoof public.invoices testdata/examples/supabase/supabase/migrations/20240120080000_invoices.sql:1",
+			"probe-view-leak public.unpaid_invoices testdata/examples/supabase/supabase/migrations/20240120080000_invoices.sql:22",
+			// "authors edit documents": the author moves their own document.
+			"probe-write-leak public.documents testdata/examples/supabase/supabase/migrations/20240112101500_documents.sql:1",
+			"probe-write-leak public.files testdata/examples/supabase/supabase/migrations/20240201120000_files.sql:2",
+		}},
+	} {
+		t.Run(tc.example, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join("..", "..")
+			path := filepath.Join("testdata", "examples", tc.example)
+			sarifPath := filepath.Join(t.TempDir(), "check.sarif")
+			code, stdout, stderr := runBinary(t, dir, nil, "check", "--ephemeral", path, "--format", "json", "--report", "sarif="+sarifPath)
+			if code != 1 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got []string
+			for _, f := range findings(t, stdout) {
+				if f.Source == "probe" {
+					got = append(got, fmt.Sprintf("%s %s %s:%d", f.Rule, f.Object, f.File, f.Line))
+				}
+			}
+			sort.Strings(got)
+			sameList(t, "probe findings of check --ephemeral", got, tc.want)
+			b, err := os.ReadFile(sarifPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Runs []struct {
+					Results []struct {
+						RuleID    string `json:"ruleId"`
+						Locations []struct {
+							PhysicalLocation struct {
+								ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+								Region           struct{ StartLine int } `json:"region"`
+							} `json:"physicalLocation"`
+						} `json:"locations"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			var inSarif []string
+			for _, r := range doc.Runs[0].Results {
+				if strings.HasPrefix(r.RuleID, "probe-") {
+					loc := r.Locations[0].PhysicalLocation
+					inSarif = append(inSarif, fmt.Sprintf("%s %s:%d", r.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine))
+				}
+			}
+			sort.Strings(inSarif)
+			var want []string
+			for _, w := range tc.want {
+				parts := strings.Fields(w)
+				want = append(want, parts[0]+" "+parts[2])
+			}
+			sort.Strings(want)
+			sameList(t, "probe results in SARIF", inSarif, want)
+		})
 	}
 }

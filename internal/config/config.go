@@ -3,8 +3,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -70,7 +72,14 @@ func Parse(path string, b []byte, knownRule func(string) bool) (lint.Config, err
 	cfg := lint.DefaultConfig()
 	p := &parser{file: path, knownRule: knownRule}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, p.yamlError(err)
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err == nil {
+		return cfg, p.errorf(&more, "a second YAML document starts here: tenantguard.yaml holds one")
+	} else if !errors.Is(err, io.EOF) {
 		return cfg, p.yamlError(err)
 	}
 	if len(doc.Content) == 0 {
@@ -84,7 +93,7 @@ func Parse(path string, b []byte, knownRule func(string) bool) (lint.Config, err
 		return cfg, p.errorf(root, "the file must be a mapping of keys (tenant_columns:, rules: ...)")
 	}
 	err := p.mapping(root, map[string]func(*yaml.Node) error{
-		"tenant_columns":   p.list(&cfg.TenantColumns),
+		"tenant_columns":   p.nonEmpty(p.list(&cfg.TenantColumns), "name at least one column (the column that marks a tenant's rows)"),
 		"team_columns":     p.list(&cfg.TeamColumns),
 		"schemas":          p.list(&cfg.Schemas),
 		"global_tables":    p.list(&cfg.GlobalTables),
@@ -145,8 +154,15 @@ func keys(m map[string]func(*yaml.Node) error) []string {
 	return out
 }
 
-// list reads a list of strings (a single string is a list of one).
-func (p *parser) list(dst *[]string) func(*yaml.Node) error {
+// list reads a list of names (a single name is a list of one).
+func (p *parser) list(dst *[]string) func(*yaml.Node) error { return p.listOf(dst, false) }
+
+// listOf reads a list of names, or with numbers also of integers (tenant
+// ids may be numbers).
+func (p *parser) listOf(dst *[]string, numbers bool) func(*yaml.Node) error {
+	ok := func(n *yaml.Node) bool {
+		return n.Kind == yaml.ScalarNode && n.Value != "" && (n.Tag == "!!str" || numbers && n.Tag == "!!int")
+	}
 	return func(n *yaml.Node) error {
 		switch n.Kind {
 		case yaml.ScalarNode:
@@ -154,12 +170,15 @@ func (p *parser) list(dst *[]string) func(*yaml.Node) error {
 				*dst = nil
 				return nil
 			}
+			if !ok(n) {
+				return p.errorf(n, "expected a name, got %s", describe(n))
+			}
 			*dst = []string{n.Value}
 			return nil
 		case yaml.SequenceNode:
 			out := []string{}
 			for _, item := range n.Content {
-				if item.Kind != yaml.ScalarNode || item.Value == "" {
+				if !ok(item) {
 					return p.errorf(item, "expected a name, got %s", describe(item))
 				}
 				out = append(out, item.Value)
@@ -168,6 +187,19 @@ func (p *parser) list(dst *[]string) func(*yaml.Node) error {
 			return nil
 		}
 		return p.errorf(n, "expected a list of names, got %s", describe(n))
+	}
+}
+
+// nonEmpty wraps a list handler: the list it reads must not be empty.
+func (p *parser) nonEmpty(h func(*yaml.Node) error, what string) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		if err := h(n); err != nil {
+			return err
+		}
+		if (n.Kind == yaml.SequenceNode && len(n.Content) == 0) || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+			return p.errorf(n, "must %s; leave the key out for the defaults", what)
+		}
+		return nil
 	}
 }
 
@@ -227,7 +259,7 @@ func (p *parser) probe(n *yaml.Node, dst *lint.ProbeConfig) error {
 				dst.Tenants = nil
 				return nil
 			}
-			if err := p.list(&dst.Tenants)(v); err != nil {
+			if err := p.listOf(&dst.Tenants, true)(v); err != nil {
 				return err
 			}
 			if len(dst.Tenants) != 2 {
@@ -245,6 +277,14 @@ func describe(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int", "!!float":
+			return "the number " + n.Value + " (quote it if it is a name)"
+		case "!!bool":
+			return "the boolean " + n.Value + " (quote it if it is a name)"
+		case "!!null":
+			return "nothing"
+		}
 		return fmt.Sprintf("%q", n.Value)
 	}
 	return "nothing"

@@ -115,6 +115,11 @@ func TestParseErrors(t *testing.T) {
 		{"three tenants", "probe:\n  tenants: [a, b, c]\n", `t.yaml:2: probe.tenants: give auto or exactly two tenant ids, got 3`},
 		{"probe scalar", "probe: yes\n", `t.yaml:1: probe: expected a mapping (role:, tenant_setting:, preset:, tenants:), got "yes"`},
 		{"probe role list", "probe:\n  role: [a]\n", `t.yaml:2: expected a single value, got a list`},
+		{"number for a name", "tenant_columns: [1, org_id]\n", `t.yaml:1: expected a name, got the number 1 (quote it if it is a name)`},
+		{"boolean for a name", "schemas: true\n", `t.yaml:1: expected a name, got the boolean true (quote it if it is a name)`},
+		{"no tenant columns", "tenant_columns: []\n", `t.yaml:1: must name at least one column (the column that marks a tenant's rows); leave the key out for the defaults`},
+		{"tenant columns null", "tenant_columns:\n", `t.yaml:1: must name at least one column (the column that marks a tenant's rows); leave the key out for the defaults`},
+		{"second document", "tenant_columns: [org_id]\n---\nfoo: 1\n", `t.yaml:2: a second YAML document starts here: tenantguard.yaml holds one`},
 		{"bad yaml", "tenant_columns: [org_id\n", `t.yaml:1: not valid YAML: did not find expected ',' or ']'`},
 		{"tab indentation", "rules:\n\trls-disabled: off\n", "t.yaml:2: not valid YAML: found character that cannot start any token"},
 	}

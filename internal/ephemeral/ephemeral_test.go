@@ -164,6 +164,18 @@ ALTER PUBLICATION supabase_realtime ADD TABLE docs;
 		!query[bool](t, conn, "SELECT pg_has_role('authenticator', 'anon', 'MEMBER')") {
 		t.Error("roles")
 	}
+	if got := query[string](t, conn, `SELECT string_agg(rolname || ':' || rolcanlogin, ',' ORDER BY rolname) FROM pg_roles
+		WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator')`); got != "anon:false,authenticated:false,authenticator:true,service_role:false" {
+		t.Errorf("roles and who logs in: %s", got)
+	}
+	if got := query[string](t, conn, `SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace
+		WHERE nspname IN ('auth', 'storage', 'extensions')`); got != "auth,extensions,storage" {
+		t.Errorf("schemas: %s", got)
+	}
+	if got := query[string](t, conn, `SELECT string_agg(attname || ' ' || format_type(atttypid, NULL), ',' ORDER BY attname) FROM pg_attribute
+		WHERE attrelid = 'auth.users'::regclass AND attname IN ('id', 'raw_user_meta_data', 'raw_app_meta_data')`); got != "id uuid,raw_app_meta_data jsonb,raw_user_meta_data jsonb" {
+		t.Errorf("auth.users columns: %s", got)
+	}
 	if !query[bool](t, conn, "SELECT has_table_privilege('anon', 'public.docs', 'SELECT') AND has_table_privilege('authenticated', 'public.docs', 'INSERT')") {
 		t.Error("default grants on public tables")
 	}
@@ -175,16 +187,21 @@ ALTER PUBLICATION supabase_realtime ADD TABLE docs;
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	claims := `{"sub": "6f1d3c4e-1f0e-4a51-9d3b-6a2f1a9b8c01", "role": "authenticated", "email": "a@example.com", "user_metadata": {"org": "x"}}`
+	var none *string
+	if err := tx.QueryRow(ctx, "SELECT auth.uid()::text").Scan(&none); err != nil || none != nil {
+		t.Errorf("auth.uid() without claims: %v, %v; want NULL", none, err)
+	}
+	claims := `{"sub": "6f1d3c4e-1f0e-4a51-9d3b-6a2f1a9b8c01", "role": "authenticated", "email": "a@example.com", "user_metadata": {"org": "x"}, "app_metadata": {"org_id": "y"}}`
 	if _, err := tx.Exec(ctx, "SELECT set_config('request.jwt.claims', $1, true)", claims); err != nil {
 		t.Fatal(err)
 	}
-	var uid, role, email, org string
-	if err := tx.QueryRow(ctx, "SELECT auth.uid()::text, auth.role(), auth.email(), auth.jwt() -> 'user_metadata' ->> 'org'").Scan(&uid, &role, &email, &org); err != nil {
+	var uid, role, email, org, appOrg string
+	if err := tx.QueryRow(ctx, "SELECT auth.uid()::text, auth.role(), auth.email(), auth.jwt() -> 'user_metadata' ->> 'org', auth.jwt() -> 'app_metadata' ->> 'org_id'").
+		Scan(&uid, &role, &email, &org, &appOrg); err != nil {
 		t.Fatal(err)
 	}
-	if uid != "6f1d3c4e-1f0e-4a51-9d3b-6a2f1a9b8c01" || role != "authenticated" || email != "a@example.com" || org != "x" {
-		t.Errorf("from request.jwt.claims: %s %s %s %s", uid, role, email, org)
+	if uid != "6f1d3c4e-1f0e-4a51-9d3b-6a2f1a9b8c01" || role != "authenticated" || email != "a@example.com" || org != "x" || appOrg != "y" {
+		t.Errorf("from request.jwt.claims: %s %s %s %s %s", uid, role, email, org, appOrg)
 	}
 	// Older stacks set one setting per claim; they win when set.
 	if _, err := tx.Exec(ctx, "SELECT set_config('request.jwt.claim.sub', '00000000-0000-0000-0000-000000000001', true)"); err != nil {

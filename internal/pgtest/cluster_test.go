@@ -4,6 +4,9 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,6 +43,34 @@ func TestStartStop(t *testing.T) {
 	}
 	if got := queryString(t, conn, "SHOW lc_collate"); got != "C" {
 		t.Errorf("lc_collate = %q, want C", got)
+	}
+	// A private socket directory, only 127.0.0.1, on the port picked.
+	sock := filepath.Join(root, "sock")
+	if got := queryString(t, conn, "SHOW unix_socket_directories"); got != sock {
+		t.Errorf("unix_socket_directories = %q, want %q", got, sock)
+	}
+	if info, err := os.Stat(sock); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("socket directory %s: %v, mode %v; want 0700", sock, err, info.Mode().Perm())
+	}
+	if got := queryString(t, conn, "SHOW listen_addresses"); got != "127.0.0.1" {
+		t.Errorf("listen_addresses = %q, want 127.0.0.1", got)
+	}
+	u, _ := url.Parse(c.URL("postgres"))
+	if got := queryString(t, conn, "SHOW port"); got != u.Port() {
+		t.Errorf("port = %s, URL says %s", got, u.Port())
+	}
+	// Run as the postgres OS user when we are root (PostgreSQL refuses
+	// root), else as ourselves.
+	want := os.Geteuid()
+	if want == 0 {
+		pg, err := user.Lookup("postgres")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ = strconv.Atoi(pg.Uid)
+	}
+	if uid := serverUID(t, root); uid != want {
+		t.Errorf("postmaster runs as uid %d, want %d", uid, want)
 	}
 	conn.Close(ctx)
 

@@ -2,8 +2,10 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -137,5 +139,67 @@ func TestDockerHostAddr(t *testing.T) {
 		if got != want {
 			t.Errorf("dockerHostAddr(%q) = %q, want %q", host, got, want)
 		}
+	}
+}
+
+// locate prefers local binaries, then a Docker engine, and says what it
+// looked for when there is neither. Not parallel: it changes distroBinGlob.
+func TestLocateOrder(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv("PATH", t.TempDir()) // no initdb on PATH
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	saved := distroBinGlob
+	t.Cleanup(func() { distroBinGlob = saved })
+
+	base := t.TempDir()
+	bin := filepath.Join(base, "15", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"initdb", "postgres"} {
+		if err := os.WriteFile(filepath.Join(bin, n), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sock := filepath.Join(t.TempDir(), "docker.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("OK")) })}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	engine, noEngine := "unix://"+sock, "unix://"+filepath.Join(t.TempDir(), "none.sock")
+
+	for _, tt := range []struct {
+		name, glob, dockerHost, binDir string
+		want                           string // "local", "docker" or an error's text
+	}{
+		{"local binaries win over an engine", filepath.Join(base, "*", "bin"), engine, "", "local"},
+		{"no binaries, an engine", "/nonexistent/*/bin", engine, "", "docker"},
+		{"neither", "/nonexistent/*/bin", noEngine, "", "no PostgreSQL server available: no PostgreSQL server binaries"},
+		{"explicit BinDir never falls back to Docker", filepath.Join(base, "*", "bin"), engine, t.TempDir(), "no initdb and postgres in"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			distroBinGlob = tt.glob
+			t.Setenv("DOCKER_HOST", tt.dockerHost)
+			src, err := locate(ctx, tt.binDir)
+			got := "local"
+			switch {
+			case err != nil:
+				got = err.Error()
+				if strings.HasPrefix(tt.want, "no PostgreSQL server available") && !errors.Is(err, ErrUnavailable) {
+					t.Errorf("error %v does not wrap ErrUnavailable", err)
+				}
+			case src.docker:
+				got = "docker"
+			case src.binDir != bin:
+				got = "binaries in " + src.binDir
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("locate = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -111,6 +111,7 @@ func (r *replayer) alterTableCmd(t *model.Table, cmd *pg_query.AlterTableCmd, re
 			if part := r.table(pc.Name); part != nil {
 				q := t.QName()
 				part.PartitionOf = &q
+				r.attachPartition(part, t)
 				r.noteChild(part)
 			}
 		}

@@ -273,6 +273,9 @@ func (a *analyzer) scopeOp(e *model.Expr, c *ctx) scopeResult {
 	if len(e.Args) != 2 {
 		return unscoped(e, "it does not compare the tenant column")
 	}
+	if x := boolOperand(e); x != nil {
+		return a.scope(x, c)
+	}
 	if r, ok := a.scopeOpForms(e, c); ok {
 		return r
 	}
@@ -313,6 +316,35 @@ func (a *analyzer) scopeOp(e *model.Expr, c *ctx) scopeResult {
 		}
 	}
 	return unscoped(e, "it does not compare a column of the row")
+}
+
+// boolOperand returns x for the spelled-out forms of a condition x:
+// x = true, true = x, x IS NOT DISTINCT FROM true and x <> false
+// (basejump writes has_role_on_account(id) = true): each is true exactly
+// when x is. Not x IS DISTINCT FROM false, which is true when x is NULL.
+func boolOperand(e *model.Expr) *model.Expr {
+	if e.Quantifier != "" || len(e.Args) != 2 {
+		return nil
+	}
+	var want string
+	switch e.Op {
+	case "=", "IS NOT DISTINCT FROM":
+		want = "true"
+	case "<>", "!=":
+		want = "false"
+	default:
+		return nil
+	}
+	isBool := func(x *model.Expr) bool {
+		return x != nil && x.Kind == model.Const && x.Type == "bool" && x.Value == want
+	}
+	switch {
+	case isBool(e.Args[1]) && !isBool(e.Args[0]):
+		return e.Args[0]
+	case isBool(e.Args[0]) && !isBool(e.Args[1]):
+		return e.Args[1]
+	}
+	return nil
 }
 
 // compare judges row = value.

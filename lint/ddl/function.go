@@ -11,8 +11,24 @@ import (
 
 func (r *replayer) createFunction(s *pg_query.CreateFunctionStmt) {
 	q := r.funcName(s.Funcname, true)
-	f := &model.Function{Schema: q.Schema, Name: q.Name, Span: r.stmt, Owner: r.role,
-		Procedure: s.IsProcedure, Config: map[string]string{}, Language: "sql"}
+	f, bodyLoc := functionHead(s)
+	f.Schema, f.Name, f.Span, f.Owner = q.Schema, q.Name, r.stmt, r.role
+	if s.SqlBody != nil {
+		f.Language = "sql"
+		r.sqlStandardBody(f, s.SqlBody)
+	} else if f.Body != "" {
+		f.BodySpan = r.bodySpan(f.Body, bodyLoc)
+		r.analyseBody(f)
+	}
+	r.cat.AddFunction(f)
+}
+
+// functionHead returns what a CREATE FUNCTION says about the function
+// itself, without resolving names (no schema, name, span or owner yet):
+// the parse workers need it to parse the body ahead of replay. bodyLoc is
+// the location of the AS clause, -1 when there is none.
+func functionHead(s *pg_query.CreateFunctionStmt) (f *model.Function, bodyLoc int32) {
+	f = &model.Function{Procedure: s.IsProcedure, Config: map[string]string{}, Language: "sql"}
 	for _, p := range s.Parameters {
 		fp := p.GetFunctionParameter()
 		if fp == nil {
@@ -28,7 +44,7 @@ func (r *replayer) createFunction(s *pg_query.CreateFunctionStmt) {
 	if s.ReturnType != nil {
 		f.Returns = typeName(s.ReturnType)
 	}
-	var bodyLoc int32 = -1
+	bodyLoc = -1
 	for _, o := range s.Options {
 		d := o.GetDefElem()
 		if d == nil {
@@ -59,14 +75,7 @@ func (r *replayer) createFunction(s *pg_query.CreateFunctionStmt) {
 			}
 		}
 	}
-	if s.SqlBody != nil {
-		f.Language = "sql"
-		r.sqlStandardBody(f, s.SqlBody)
-	} else if f.Body != "" {
-		f.BodySpan = r.bodySpan(f.Body, bodyLoc)
-		r.analyseBody(f)
-	}
-	r.cat.AddFunction(f)
+	return f, bodyLoc
 }
 
 // bodySpan finds the function body's text in the statement, searching
@@ -92,20 +101,28 @@ func funcScope(f *model.Function) *scope {
 	return &scope{params: f.ArgNames, funcName: f.Name}
 }
 
-// analyseBody parses a SQL function's body into queries. Bodies in
-// other languages are handled by analyseProcedural.
+// analyseBody turns a function's body into queries: SQL bodies and
+// PL/pgSQL bodies (see analyseProcedural); other languages are opaque.
+// The body's parse trees come from the parse workers when they prepared
+// this statement (r.body), else the body is parsed here.
 func (r *replayer) analyseBody(f *model.Function) {
+	fb := r.body
+	r.body = nil
+	if fb == nil || fb.lang != f.Language || fb.text != f.Body {
+		fb = parseFunctionBody(f)
+	}
 	switch f.Language {
 	case "sql":
-		tree, err := pg_query.Parse(f.Body)
-		if err != nil {
-			r.note(f.String(), "body of "+f.String()+" does not parse: "+err.Error())
+		if fb.err != nil {
+			r.note(f.String(), "body of "+f.String()+" does not parse: "+fb.err.Error())
 			return
 		}
-		sub := r.sub(f.BodySpan)
+		// The body's names resolve through the function's own
+		// search_path: pin it before the sub-replayer copies it.
 		saved := r.searchPathFor(f)
+		sub := r.sub(f.BodySpan)
 		c := converter{r: sub}
-		for _, rs := range tree.Stmts {
+		for _, rs := range fb.sql {
 			if q := c.query(rs.Stmt, funcScope(f)); q != nil {
 				q.Pos = sub.at(int32(firstToken(f.Body, int(rs.StmtLocation))))
 				f.Queries = append(f.Queries, q)
@@ -114,7 +131,58 @@ func (r *replayer) analyseBody(f *model.Function) {
 		r.searchPath = saved
 		f.BodyParsed = true
 	case "plpgsql":
-		r.analyseProcedural(f)
+		r.analyseProcedural(f, fb)
+	}
+}
+
+// functionBody is the part of a function body's analysis that does not
+// depend on the model: its parse trees. It is computed off the replay
+// goroutine when it can be (prepareBodies).
+type functionBody struct {
+	lang, text string
+	// err is set when the body does not parse.
+	err error
+	// sql holds the statements of a SQL body.
+	sql []*pg_query.RawStmt
+	// pl is the SQL inside a PL/pgSQL body; nil when its parse tree could
+	// not be read.
+	pl *plBody
+}
+
+// parseFunctionBody parses the body of f as its language (SQL or
+// PL/pgSQL; other languages are not parsed).
+func parseFunctionBody(f *model.Function) *functionBody {
+	fb := &functionBody{lang: f.Language, text: f.Body}
+	switch f.Language {
+	case "sql":
+		tree, err := parseSQL(f.Body)
+		if err != nil {
+			fb.err = err
+			return fb
+		}
+		fb.sql = tree.Stmts
+	case "plpgsql":
+		fb.pl, fb.err = parsePLBody(f)
+	}
+	return fb
+}
+
+// prepareBodies parses the bodies of the CREATE FUNCTION statements of a
+// parsed statement, for replay to consume (run by the parse workers).
+func prepareBodies(st *stmt) {
+	for k, n := range st.Nodes {
+		s := n.GetCreateFunctionStmt()
+		if s == nil || s.SqlBody != nil {
+			continue
+		}
+		f, _ := functionHead(s)
+		if f.Body == "" || (f.Language != "sql" && f.Language != "plpgsql") {
+			continue
+		}
+		if st.Bodies == nil {
+			st.Bodies = make([]*functionBody, len(st.Nodes))
+		}
+		st.Bodies[k] = parseFunctionBody(f)
 	}
 }
 

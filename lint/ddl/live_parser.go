@@ -164,7 +164,9 @@ func selfRefs(text, table string) (spans [][2]int, ok bool) {
 		ident      string // identifier value
 		isIdent    bool
 	}
-	var toks []token
+	// Policy texts are short: their tokens fit on the stack (this runs
+	// for every policy of a live catalog, tens of thousands of times).
+	toks := make([]token, 0, 128)
 	for i := 0; i < len(text); {
 		c := text[i]
 		switch {

@@ -5,9 +5,7 @@
 package ddl
 
 import (
-	"runtime"
-	"sync/atomic"
-
+	"github.com/tenantguard/tenantguard/lint/internal/par"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
 )
@@ -15,9 +13,10 @@ import (
 // Load parses the files (in parallel) and replays them in the given
 // order into a new catalog. It never fails: problems become diagnostics.
 //
-// Parsing and replay overlap: workers parse files in order while the
-// caller replays each file as soon as it and those before it are parsed,
-// then drops its syntax trees.
+// Parsing and replay overlap: workers parse files in order (statements,
+// and the bodies of the functions they create: all that does not depend
+// on the model) while the caller replays each file as soon as it and
+// those before it are parsed, then drops its syntax trees.
 func Load(files []*source.File) *model.Catalog {
 	n := len(files)
 	parsed := make([]parsedFile, n)
@@ -25,19 +24,10 @@ func Load(files []*source.File) *model.Catalog {
 	for i := range ready {
 		ready[i] = make(chan struct{})
 	}
-	var next atomic.Int64
-	for w := min(runtime.GOMAXPROCS(0), n); w > 0; w-- {
-		go func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				parsed[i] = parseFile(files[i])
-				close(ready[i])
-			}
-		}()
-	}
+	go par.Do(n, func(i int) {
+		parsed[i] = parseFile(files[i])
+		close(ready[i])
+	})
 
 	cat := model.NewCatalog(model.FromMigrations)
 	cat.Files = files
@@ -49,8 +39,12 @@ func Load(files []*source.File) *model.Catalog {
 		r.startFile()
 		for _, st := range pf.Stmts {
 			r.stmt, r.base = st.Span, st.Base
-			for _, n := range st.Nodes {
+			for k, n := range st.Nodes {
+				if st.Bodies != nil {
+					r.body = st.Bodies[k]
+				}
 				r.replay(n)
+				r.body = nil
 			}
 		}
 		*pf = parsedFile{}

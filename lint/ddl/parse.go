@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
 
+	"github.com/tenantguard/tenantguard/lint/internal/par"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
 )
@@ -25,6 +23,9 @@ type stmt struct {
 	Nodes []*pg_query.Node
 	// Base is the file offset that the node's locations count from.
 	Base int
+	// Bodies holds, by node, the parsed body of a CREATE FUNCTION (nil
+	// for other nodes, and nil altogether when there is none).
+	Bodies []*functionBody
 }
 
 // parsedFile is the outcome of parsing one file.
@@ -129,23 +130,17 @@ func parseFile(f *source.File) parsedFile {
 				}
 			}
 		}
+		if parseBodiesAhead {
+			for k := i; k < j; k++ {
+				prepareBodies(&pf.Stmts[k])
+			}
+		}
 	}
 	// A large file (a pg_dump schema) is parsed by all cores, not one:
 	// its units are independent and their results land in their own
 	// statements.
-	if workers := min(runtime.GOMAXPROCS(0), len(units)); len(f.Content) >= parallelFileSize && workers > 1 {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for u := int(next.Add(1) - 1); u < len(units); u = int(next.Add(1) - 1) {
-					parseUnit(u)
-				}
-			}()
-		}
-		wg.Wait()
+	if len(f.Content) >= parallelFileSize {
+		par.Do(len(units), parseUnit)
 	} else {
 		for u := range units {
 			parseUnit(u)
@@ -166,6 +161,10 @@ func parseFile(f *source.File) parsedFile {
 	}
 	return pf
 }
+
+// parseBodiesAhead has the parse workers parse function bodies for
+// replay (a variable for tests, which compare with replay parsing them).
+var parseBodiesAhead = true
 
 // parallelFileSize is the size from which a file's statements are parsed
 // in parallel (a variable for tests); unitSize is how much SQL one parser
@@ -229,7 +228,7 @@ func checkText(f *source.File) (model.Diagnostic, bool) {
 func parseBatch(f *source.File, stmts []stmt) bool {
 	base := stmts[0].Span.Start
 	text := string(f.Content[base:stmts[len(stmts)-1].Span.End])
-	tree, err := pg_query.Parse(text)
+	tree, err := parseSQL(text)
 	if err != nil || len(tree.Stmts) != len(stmts) {
 		return false
 	}
@@ -242,7 +241,7 @@ func parseBatch(f *source.File, stmts []stmt) bool {
 
 func parseOne(f *source.File, s *stmt) error {
 	text := s.Span.Text()
-	tree, err := pg_query.Parse(text)
+	tree, err := parseSQL(text)
 	if err != nil {
 		return err
 	}

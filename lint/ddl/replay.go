@@ -27,6 +27,9 @@ type replayer struct {
 	// the statement being replayed
 	stmt source.Span
 	base int
+	// body is the function body the parse workers parsed for the node
+	// being replayed, if any (consumed by analyseBody).
+	body *functionBody
 }
 
 func newReplayer(cat *model.Catalog) *replayer {

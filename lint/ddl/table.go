@@ -103,6 +103,47 @@ func (r *replayer) inheritPartition(t, parent *model.Table) {
 	}
 }
 
+// attachPartition gives a table attached as a partition what PostgreSQL
+// gives it: an index for each of the parent's partitioned indexes (an
+// existing one with the same key is used instead), and the parent's keys.
+func (r *replayer) attachPartition(t, parent *model.Table) {
+	same := func(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+	for _, ix := range parent.Indexes {
+		found := false
+		for _, own := range t.Indexes {
+			if same(own.Columns, ix.Columns) && own.Partial == ix.Partial {
+				found = true
+				break
+			}
+		}
+		if !found {
+			ii := *ix
+			ii.Span = r.stmt
+			ii.Schema = t.Schema
+			ii.Name = t.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
+			t.Indexes = append(t.Indexes, &ii)
+		}
+	}
+	for _, c := range parent.Constraints {
+		if c.Kind != model.PrimaryKey && c.Kind != model.Unique && c.Kind != model.ForeignKey {
+			continue
+		}
+		found := false
+		for _, own := range t.Constraints {
+			if own.Kind == c.Kind && same(own.Columns, c.Columns) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			cc := *c
+			cc.Span = r.stmt
+			t.Constraints = append(t.Constraints, &cc)
+			r.ref(&cc.RefTable)
+		}
+	}
+}
+
 // copyColumn copies a column a new table takes from another (LIKE,
 // INHERITS, PARTITION OF). The copy is declared by the current statement:
 // findings about the new table's column point there, not into the file

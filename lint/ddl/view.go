@@ -80,19 +80,124 @@ func (r *replayer) createTableAs(s *pg_query.CreateTableAsStmt) {
 	if r.cat.Table(q) != nil && s.IfNotExists {
 		return
 	}
+	r.newTableFromQuery(q, strs(s.Into.ColNames), s.Query.GetSelectStmt(), query)
+}
+
+// newTableFromQuery adds the table CREATE TABLE ... AS SELECT or SELECT
+// ... INTO creates. Its columns are the select list's (a * expands to the
+// columns of the relations read, as far as the model knows them), renamed
+// by an explicit column list; like PostgreSQL, it copies no constraints.
+func (r *replayer) newTableFromQuery(q model.QName, names []string, sel *pg_query.SelectStmt, query *model.Query) {
 	t := &model.Table{Schema: q.Schema, Name: q.Name, Kind: model.OrdinaryTable, Span: r.stmt, Owner: r.role}
-	names := strs(s.Into.ColNames)
-	if len(names) == 0 {
-		if sel := s.Query.GetSelectStmt(); sel != nil {
-			names = targetNames(sel.TargetList)
+	var cols []*model.Column
+	if sel != nil {
+		cols = r.selectColumns(sel.TargetList, query)
+	}
+	for i, c := range cols {
+		if i < len(names) && names[i] != "" {
+			c.Name = names[i]
 		}
 	}
-	for _, n := range names {
-		if n != "" {
-			t.Columns = append(t.Columns, &model.Column{Name: n, Span: r.stmt})
+	for i := len(cols); i < len(names); i++ {
+		cols = append(cols, &model.Column{Name: names[i]})
+	}
+	for _, c := range cols {
+		if c.Name != "" && t.Column(c.Name) == nil {
+			c.Span = r.stmt
+			t.Columns = append(t.Columns, c)
 		}
 	}
 	r.cat.AddTable(t)
+}
+
+// selectColumns returns the columns a select list produces: named
+// targets, column references, and * or alias.* expanded from the
+// relations of the FROM list the model knows.
+func (r *replayer) selectColumns(targets []*pg_query.Node, query *model.Query) []*model.Column {
+	var out []*model.Column
+	for _, n := range targets {
+		rt := n.GetResTarget()
+		if rt == nil {
+			continue
+		}
+		if rt.Name != "" {
+			out = append(out, &model.Column{Name: rt.Name})
+			continue
+		}
+		cr := rt.Val.GetColumnRef()
+		if cr == nil || len(cr.Fields) == 0 {
+			out = append(out, &model.Column{Name: exprColumnName(rt.Val)})
+			continue
+		}
+		last := cr.Fields[len(cr.Fields)-1]
+		if last.GetAStar() == nil {
+			out = append(out, &model.Column{Name: strVal(last)})
+			continue
+		}
+		qual := strs(cr.Fields[:len(cr.Fields)-1])
+		if query == nil {
+			continue
+		}
+		for _, f := range fromRelations(query.From) {
+			if len(qual) > 0 && !fromMatches(f, qual) {
+				continue
+			}
+			if f.Relation == nil {
+				continue
+			}
+			if t := r.cat.Table(*f.Relation); t != nil {
+				for _, c := range t.Columns {
+					out = append(out, &model.Column{Name: c.Name, Type: c.Type})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// exprColumnName is the name PostgreSQL gives an unnamed select-list
+// expression: a function's name, a cast's operand's name, else ?column?.
+func exprColumnName(n *pg_query.Node) string {
+	switch {
+	case n.GetFuncCall() != nil:
+		names := strs(n.GetFuncCall().Funcname)
+		return names[len(names)-1]
+	case n.GetTypeCast() != nil:
+		arg := n.GetTypeCast().Arg
+		if cr := arg.GetColumnRef(); cr != nil && len(cr.Fields) > 0 {
+			return strVal(cr.Fields[len(cr.Fields)-1])
+		}
+		return exprColumnName(arg)
+	}
+	return "?column?"
+}
+
+// fromRelations flattens the joins of a FROM list, left to right.
+func fromRelations(items []*model.FromItem) []*model.FromItem {
+	var out []*model.FromItem
+	for _, f := range items {
+		if f == nil {
+			continue
+		}
+		if f.Left != nil || f.Right != nil {
+			out = append(out, fromRelations([]*model.FromItem{f.Left, f.Right})...)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// fromMatches reports whether alias.* (or schema.table.*) names f.
+func fromMatches(f *model.FromItem, qual []string) bool {
+	name := qual[len(qual)-1]
+	if f.Alias != "" {
+		return f.Alias == name
+	}
+	if f.Relation != nil {
+		return f.Relation.Name == name && (len(qual) == 1 || f.Relation.Schema == qual[len(qual)-2])
+	}
+	return false
 }
 
 // alterView applies ALTER VIEW/ALTER TABLE commands to a view: reloptions

@@ -20,13 +20,17 @@ type builder struct {
 	// order keeps views in creation order (oid) for parsing.
 	order    []*view
 	policies []*policy
-	funcs    []*function
-	grants   map[uint32]*grantSet
-	// attnums names the columns of each table by number, for index and
-	// constraint keys; colOrder keeps their numbers for sorting.
-	attnums  map[uint32]map[int16]string
-	colOrder map[*model.Column]int16
-	colSigs  map[uint32]string
+	// groups are the policies that print the same but for their table's
+	// name (policies.go), found by groupIndex; keyBuf builds their keys.
+	groups     []*policyGroup
+	groupIndex map[string]int
+	keyBuf     []byte
+	funcs      []*function
+	grants     map[uint32]*grantSet
+	// columns holds each table's columns by number (nil where a number
+	// is unused), for index and constraint keys and the column order.
+	columns map[uint32][]*model.Column
+	colSigs map[uint32]string
 }
 
 type view struct {
@@ -41,10 +45,8 @@ type policy struct {
 	p          *model.Policy
 	t          *model.Table
 	oid, relid uint32
-	// usingTree and checkTree are the stored expressions (node trees);
-	// using and check their printed text.
-	usingTree, checkTree *string
-	using, check         *string
+	// using and check are the expressions as the server prints them.
+	using, check *string
 }
 
 type function struct {
@@ -55,13 +57,14 @@ type function struct {
 
 func newBuilder() *builder {
 	return &builder{
-		cat:      model.NewCatalog(model.FromDatabase),
-		tables:   map[uint32]*model.Table{},
-		views:    map[uint32]*view{},
-		grants:   map[uint32]*grantSet{},
-		attnums:  map[uint32]map[int16]string{},
-		colOrder: map[*model.Column]int16{},
-		colSigs:  map[uint32]string{},
+		cat:     model.NewCatalog(model.FromDatabase),
+		tables:  map[uint32]*model.Table{},
+		views:   map[uint32]*view{},
+		grants:  map[uint32]*grantSet{},
+		columns: map[uint32][]*model.Column{},
+		colSigs: map[uint32]string{},
+
+		groupIndex: map[string]int{},
 	}
 }
 
@@ -82,7 +85,6 @@ func (b *builder) steps(version int, opts Options) []step {
 		{what: "policies", sql: queryPolicies, args: arg, row: b.policy},
 		{what: "view dependencies", sql: queryViewReads, args: arg, row: b.viewRead},
 		{what: "functions", sql: functionsQuery(version), row: b.function},
-		{what: "grants", sql: queryGrants, args: arg, row: b.grant},
 		{what: "roles", sql: queryRoles, row: b.role},
 		{what: "role memberships", sql: queryMemberships, row: b.membership},
 	}
@@ -105,10 +107,13 @@ func (b *builder) relation(rows pgx.Rows) error {
 		rls, force, partition     bool
 		options                   []string
 		def                       *string
+		grantees, privileges      []string
 	)
-	if err := rows.Scan(&oid, &schema, &name, &kind, &persi, &owner, &rls, &force, &partition, &options, &def); err != nil {
+	if err := rows.Scan(&oid, &schema, &name, &kind, &persi, &owner, &rls, &force, &partition, &options, &def,
+		&grantees, &privileges); err != nil {
 		return err
 	}
+	b.grant(oid, "", grantees, privileges)
 	switch kind {
 	case "v", "m":
 		v := &model.View{Schema: schema, Name: name, Materialized: kind == "m", Owner: owner}
@@ -170,32 +175,44 @@ func (b *builder) column(rows pgx.Rows) error {
 		name, typ                   string
 		notNull, identity, isSerial bool
 		def                         *string
+		grantees, privileges        []string
 	)
-	if err := rows.Scan(&oid, &attnum, &name, &typ, &notNull, &identity, &def, &isSerial); err != nil {
+	if err := rows.Scan(&oid, &attnum, &name, &typ, &notNull, &identity, &def, &isSerial, &grantees, &privileges); err != nil {
 		return err
 	}
+	b.grant(oid, name, grantees, privileges)
 	t := b.tables[oid]
 	if t == nil {
-		return nil
+		return nil // a view's column (read for its grants)
 	}
 	c := &model.Column{Name: name, Type: bareTypeName(typ), NotNull: notNull, Generated: identity || isSerial}
 	if def != nil {
 		c.Default = *def
 	}
-	t.Columns = append(t.Columns, c)
-	b.colOrder[c] = attnum
-	if b.attnums[oid] == nil {
-		b.attnums[oid] = map[int16]string{}
+	cols := b.columns[oid]
+	if int(attnum) >= len(cols) {
+		cols = append(cols, make([]*model.Column, int(attnum)+1-len(cols))...)
+		b.columns[oid] = cols
 	}
-	b.attnums[oid][attnum] = name
+	cols[attnum] = c
 	return nil
 }
 
-// columnNames names column numbers of a table; 0 (an expression) is "".
+// columnName names a column of a table by number; "" for 0 (an
+// expression) or a number it does not have.
+func (b *builder) columnName(oid uint32, num int16) string {
+	cols := b.columns[oid]
+	if num <= 0 || int(num) >= len(cols) || cols[num] == nil {
+		return ""
+	}
+	return cols[num].Name
+}
+
+// columnNames names column numbers of a table.
 func (b *builder) columnNames(oid uint32, nums []int16) []string {
 	out := make([]string, len(nums))
 	for i, n := range nums {
-		out[i] = b.attnums[oid][n]
+		out[i] = b.columnName(oid, n)
 	}
 	return out
 }
@@ -252,13 +269,14 @@ var policyCommands = map[string]model.Command{
 
 func (b *builder) policy(rows pgx.Rows) error {
 	var (
-		oid, relid           uint32
-		name, cmd            string
-		permissive           bool
-		roles                []string
-		usingTree, checkTree *string
+		oid, relid uint32
+		name, cmd  string
+		permissive bool
+		roles      []string
 	)
-	if err := rows.Scan(&oid, &relid, &name, &permissive, &cmd, &roles, &usingTree, &checkTree); err != nil {
+	// The stored trees are only looked at, in place (RawValues), to
+	// group the policies: they are large.
+	if err := rows.Scan(&oid, &relid, &name, &permissive, &cmd, &roles, nil, nil); err != nil {
 		return err
 	}
 	t := b.tables[relid]
@@ -274,7 +292,10 @@ func (b *builder) policy(rows pgx.Rows) error {
 	}
 	p := &model.Policy{Name: name, Table: t.QName(), Permissive: permissive, Command: command, Roles: roles}
 	t.Policies = append(t.Policies, p)
-	b.policies = append(b.policies, &policy{p: p, t: t, oid: oid, relid: relid, usingTree: usingTree, checkTree: checkTree})
+	pol := &policy{p: p, t: t, oid: oid, relid: relid}
+	b.policies = append(b.policies, pol)
+	raw := rows.RawValues()
+	b.groupPolicy(pol, raw[6], raw[7])
 	return nil
 }
 
@@ -358,28 +379,28 @@ type grantSet struct {
 	column map[string]map[string][]string // grantee -> privilege -> columns
 }
 
-func (b *builder) grant(rows pgx.Rows) error {
-	var (
-		oid                    uint32
-		column, grantee, privs string
-	)
-	if err := rows.Scan(&oid, &column, &grantee, &privs); err != nil {
-		return err
+// grant records the ACL entries of a relation (column "") or of one of
+// its columns, as parallel lists of grantees and privileges.
+func (b *builder) grant(oid uint32, column string, grantees, privileges []string) {
+	if len(grantees) == 0 || len(grantees) != len(privileges) {
+		return
 	}
 	g := b.grants[oid]
 	if g == nil {
 		g = &grantSet{table: map[string][]string{}, column: map[string]map[string][]string{}}
 		b.grants[oid] = g
 	}
-	if column == "" {
-		g.table[grantee] = append(g.table[grantee], privs)
-		return nil
+	for i, grantee := range grantees {
+		priv := privileges[i]
+		if column == "" {
+			g.table[grantee] = append(g.table[grantee], priv)
+			continue
+		}
+		if g.column[grantee] == nil {
+			g.column[grantee] = map[string][]string{}
+		}
+		g.column[grantee][priv] = append(g.column[grantee][priv], column)
 	}
-	if g.column[grantee] == nil {
-		g.column[grantee] = map[string][]string{}
-	}
-	g.column[grantee][privs] = append(g.column[grantee][privs], column)
-	return nil
 }
 
 // privilegeOrder is the order GRANT ALL lists table privileges in.
@@ -399,7 +420,9 @@ func (g *grantSet) list() []*model.Grant {
 	for _, grantee := range sortedKeys(g.column) {
 		byPriv := g.column[grantee]
 		for _, priv := range sortedKeys(byPriv) {
-			out = append(out, &model.Grant{Grantee: grantee, Privileges: []string{priv}, Columns: byPriv[priv]})
+			cols := byPriv[priv]
+			sort.Strings(cols)
+			out = append(out, &model.Grant{Grantee: grantee, Privileges: []string{priv}, Columns: cols})
 		}
 	}
 	return out

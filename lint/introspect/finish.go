@@ -18,8 +18,12 @@ var noSpan source.Span
 // catalog: view queries first (in dependency order, so a view over a view
 // knows its columns), then policy expressions, then function bodies.
 func (b *builder) finish() *model.Catalog {
-	for _, t := range b.tables {
-		sort.SliceStable(t.Columns, func(i, j int) bool { return b.colOrder[t.Columns[i]] < b.colOrder[t.Columns[j]] })
+	for oid, t := range b.tables {
+		for _, c := range b.columns[oid] {
+			if c != nil {
+				t.Columns = append(t.Columns, c)
+			}
+		}
 		sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
 		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
 	}

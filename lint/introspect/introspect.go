@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/tenantguard/tenantguard/lint/model"
 )
@@ -94,7 +95,7 @@ func Read(ctx context.Context, conn *pgx.Conn, opts Options) (*model.Catalog, er
 		return nil, err
 	}
 	b := newBuilder()
-	unread, err := run(ctx, conn, b.steps(version, opts))
+	unread, err := runBatch(ctx, conn, b.steps(version, opts))
 	if err != nil {
 		return nil, err
 	}
@@ -173,10 +174,12 @@ func begin(ctx context.Context, conn *pgx.Conn) (end func(), err error) {
 
 // settings sets, for the transaction, the statement timeout, an empty
 // search_path (every name printed by the catalog functions comes back
-// qualified) and no JIT (compiling the larger catalog queries costs more
-// than running them), and marks where a failed query rolls back to.
+// qualified), no JIT (compiling the larger catalog queries costs more
+// than running them) and no parallel workers (starting them costs more
+// than the catalog queries gain, and they would take cores from the
+// server's real work), and marks where a failed query rolls back to.
 func settings(ctx context.Context, conn *pgx.Conn, opts Options) error {
-	sql := "SET LOCAL search_path = ''; SET LOCAL jit = off; SAVEPOINT tenantguard_step"
+	sql := "SET LOCAL search_path = ''; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SAVEPOINT tenantguard_step"
 	if opts.StatementTimeout > 0 {
 		ms := opts.StatementTimeout.Milliseconds()
 		if ms < 1 {
@@ -196,6 +199,104 @@ type step struct {
 	sql  string
 	args []any
 	row  func(pgx.Rows) error
+}
+
+// runBatch sends the steps in one batch: the server runs each query as
+// soon as it has sent the rows of the one before, while they are being
+// scanned here, instead of waiting a round trip for it. When a step fails
+// in a way run can recover from (before any of its rows arrived), the
+// transaction goes back to the savepoint and run takes over from that
+// step.
+func runBatch(ctx context.Context, conn *pgx.Conn, steps []step) ([]Unread, error) {
+	done, scanned, err := sendBatch(ctx, conn, steps)
+	if err == nil {
+		return nil, nil
+	}
+	if scanned || !recoverable(err) {
+		return nil, fmt.Errorf("introspect: read %s: %w", steps[done].what, err)
+	}
+	if _, rerr := conn.Exec(ctx, "ROLLBACK TO SAVEPOINT tenantguard_step"); rerr != nil {
+		return nil, fmt.Errorf("introspect: read %s: %w (and rolling back: %v)", steps[done].what, err, rerr)
+	}
+	return run(ctx, conn, steps[done:])
+}
+
+// sendBatch runs the steps in one pipeline (each query parsed, bound
+// and run in turn, with one Sync at the end, as run's queries are, so a
+// failure is always the step's own), and returns, on error, which step
+// failed and whether rows of it had been scanned. The connection's
+// tracer, if any, sees the queries as a batch.
+func sendBatch(ctx context.Context, conn *pgx.Conn, steps []step) (done int, scanned bool, err error) {
+	batch := &pgconn.Batch{}
+	traced := &pgx.Batch{}
+	for _, s := range steps {
+		values, oids, err := encodeArgs(conn.TypeMap(), s.args)
+		if err != nil {
+			return 0, false, fmt.Errorf("introspect: %s: %w", s.what, err)
+		}
+		batch.ExecParams(s.sql, values, oids, nil, nil) // text results, as run's
+		traced.Queue(s.sql, s.args...)
+	}
+	tracer, _ := conn.Config().Tracer.(pgx.BatchTracer)
+	if tracer != nil {
+		ctx = tracer.TraceBatchStart(ctx, conn, pgx.TraceBatchStartData{Batch: traced})
+		defer func() { tracer.TraceBatchEnd(ctx, conn, pgx.TraceBatchEndData{Err: err}) }()
+	}
+	mrr := conn.PgConn().ExecBatch(ctx, batch)
+	defer func() {
+		if cerr := mrr.Close(); err == nil && cerr != nil {
+			done, err = len(steps)-1, cerr
+		}
+	}()
+	for i, s := range steps {
+		if !mrr.NextResult() {
+			err := mrr.Close()
+			if err == nil {
+				err = errors.New("the server sent no result")
+			}
+			return i, false, err
+		}
+		rows := pgx.RowsFromResultReader(conn.TypeMap(), mrr.ResultReader())
+		n := 0
+		var err error
+		for err == nil && rows.Next() {
+			n++
+			err = s.row(rows)
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+		if tracer != nil {
+			tracer.TraceBatchQuery(ctx, conn, pgx.TraceBatchQueryData{SQL: s.sql, Args: s.args, CommandTag: rows.CommandTag(), Err: err})
+		}
+		if err != nil {
+			return i, n > 0, err
+		}
+	}
+	return len(steps), false, nil
+}
+
+// encodeArgs encodes query arguments in the text format.
+func encodeArgs(m *pgtype.Map, args []any) (values [][]byte, oids []uint32, err error) {
+	for _, a := range args {
+		var oid uint32
+		switch a.(type) {
+		case []string:
+			oid = pgtype.TextArrayOID
+		case []int64:
+			oid = pgtype.Int8ArrayOID
+		default:
+			return nil, nil, fmt.Errorf("cannot send an argument of type %T", a)
+		}
+		v, err := m.Encode(oid, pgtype.TextFormatCode, a, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		values = append(values, v)
+		oids = append(oids, oid)
+	}
+	return values, oids, nil
 }
 
 // run runs the steps one after the other (one round trip each: the

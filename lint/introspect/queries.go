@@ -1,14 +1,18 @@
 package introspect
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // The catalog is read with one query per kind of object, for all schemas
-// at once (never one per table), in the manner of Atlas's inspector. Every
-// query runs with search_path set to '' so that pg_get_expr,
-// pg_get_viewdef and format_type qualify every name outside pg_catalog.
-// Queries take $1, the schemas to read (an empty array: every schema but
-// the system ones) unless said otherwise. They need PostgreSQL 11 or later (prokind,
-// indnkeyatts, conparentid); version variants are marked.
+// at once (never one per table), in the manner of Atlas's inspector, sent
+// in one batch. Every query runs with search_path set to '' so that
+// pg_get_expr, pg_get_viewdef and format_type qualify every name outside
+// pg_catalog. Queries take $1, the schemas to read (an empty array: every
+// schema but the system ones) unless said otherwise. They need PostgreSQL
+// 11 or later (prokind, indnkeyatts, conparentid); version variants are
+// marked.
 
 // nsFilter keeps namespace n when it is not a system schema and, with a
 // schema list, when it is in it.
@@ -16,9 +20,24 @@ const nsFilter = `n.nspname <> ALL ('{pg_catalog,information_schema}'::text[])
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))`
 
-// notExtensionRel leaves out relations that belong to an extension.
-const notExtensionRel = `NOT EXISTS (SELECT 1 FROM pg_depend e
-    WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')`
+// notExtensionRel leaves out relations that belong to an extension. The
+// extension members are looked up from the extensions' side (an index
+// scan of a few rows), not per relation (a scan of all pg_depend).
+const notExtensionRel = `c.oid NOT IN (SELECT e.objid FROM pg_depend e
+    WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e' AND e.classid = 'pg_class'::regclass)`
+
+// aclColumns explodes an ACL into two arrays, grantees and privileges,
+// leaving out the owner's own entries (an owner's privileges are
+// implicit, not grants); NULL (no array to parse) for the usual default
+// ACL. %[1]s is the ACL column, %[2]s the owner.
+const aclColumns = `CASE WHEN %[1]s IS NOT NULL THEN array(
+    SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END
+    FROM aclexplode(%[1]s) WITH ORDINALITY x WHERE x.grantee <> %[2]s ORDER BY x.ordinality) END,
+  CASE WHEN %[1]s IS NOT NULL THEN array(
+    SELECT x.privilege_type FROM aclexplode(%[1]s) WITH ORDINALITY x WHERE x.grantee <> %[2]s ORDER BY x.ordinality) END`
+
+// acl returns aclColumns for an ACL column and its owner.
+func acl(column, owner string) string { return fmt.Sprintf(aclColumns, column, owner) }
 
 // relFrom is the relations whose objects are read: tables, views and
 // materialized views of the schemas read, not owned by an extension.
@@ -38,10 +57,11 @@ WHERE ` + nsFilter + `
     WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
 ORDER BY n.nspname`
 
-const queryRelations = `SELECT c.oid, n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
+var queryRelations = `SELECT c.oid, n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
   pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
-  coalesce(c.reloptions, '{}'::text[]),
-  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END
+  c.reloptions,
+  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
+  ` + acl("c.relacl", "c.relowner") + `
 FROM ` + relFrom + `
 WHERE ` + relWhere + ` AND ` + notExtensionRel + `
 ORDER BY c.oid`
@@ -56,26 +76,33 @@ JOIN pg_namespace pn ON pn.oid = p.relnamespace
 WHERE ` + tableWhere + `
 ORDER BY i.inhrelid, i.inhseqno`
 
-// queryColumns reads column types as format_type prints them without
-// type modifiers (lint/ddl drops them too). Defaults are printed without
-// naming the table (relid 0) unless they are generation expressions,
-// which read other columns: naming the table makes the server open it,
-// which costs more than the rest of the query on a large catalog. A
-// serial column's default calls nextval on a sequence that depends on the
-// column automatically (deptype 'a'); the dependency is looked up only
-// for such defaults. %s is the generated-column test (twice).
-const queryColumns = `SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, NULL),
+// queryColumns reads the columns of tables and views (the views' only
+// for their grants): types as format_type prints them without type
+// modifiers (lint/ddl drops them too), and column-level grants.
+// Defaults are printed without naming the table (relid 0) unless they
+// are generation expressions, which read other columns: naming the table
+// makes the server open it, which costs more than the rest of the query
+// on a large catalog. A serial column's default calls nextval (function
+// 1574, nextval(regclass), perhaps under an implicit cast) on a sequence
+// that depends on the column automatically (deptype 'a'); the dependency
+// is looked up only for such defaults, which are found in the stored
+// tree rather than by printing the default twice. GENERATED is the
+// generated-column test.
+var queryColumns = `SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, NULL),
   a.attnotnull, a.attidentity <> '',
-  pg_get_expr(ad.adbin, CASE WHEN %s THEN ad.adrelid ELSE 0 END),
-  CASE WHEN ad.adbin IS NULL OR a.attidentity <> '' OR %s THEN false
-       WHEN pg_get_expr(ad.adbin, 0) LIKE 'nextval(%' THEN EXISTS (
-    SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-      AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a') ELSE false END
+  pg_get_expr(ad.adbin, CASE WHEN GENERATED THEN ad.adrelid ELSE 0 END),
+  CASE WHEN ad.adbin IS NULL OR a.attidentity <> '' OR GENERATED THEN false
+       WHEN ad.adbin::text LIKE '%{FUNCEXPR :funcid 1574 %' THEN EXISTS (
+    SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') ELSE false END,
+  ` + aclAttColumns + `
 FROM pg_attribute a
 JOIN ` + relFrom + ` ON c.oid = a.attrelid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE a.attnum > 0 AND NOT a.attisdropped AND ` + tableWhere
+WHERE a.attnum > 0 AND NOT a.attisdropped AND ` + relWhere
+
+var aclAttColumns = acl("a.attacl", "c.relowner")
 
 const generated12 = `a.attgenerated <> ''`
 const generatedNone = `false`
@@ -162,17 +189,6 @@ ORDER BY p.oid`
 const sqlBody14 = `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END`
 const sqlBodyNone = `NULL::text`
 
-// queryGrants explodes table- and column-level ACLs. The owner's own
-// entry is left out: an owner's privileges are implicit, not grants.
-const queryGrants = `SELECT c.oid, '' AS col, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type
-FROM ` + relFrom + `, aclexplode(c.relacl) a
-WHERE c.relacl IS NOT NULL AND a.grantee <> c.relowner AND ` + relWhere + `
-UNION ALL
-SELECT c.oid, att.attname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type
-FROM pg_attribute att JOIN ` + relFrom + ` ON c.oid = att.attrelid, aclexplode(att.attacl) a
-WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND a.grantee <> c.relowner AND ` + relWhere + `
-ORDER BY 1, 3, 2`
-
 // queryRoles leaves out the predefined pg_* roles.
 const queryRoles = `SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcanlogin
 FROM pg_roles r
@@ -201,5 +217,5 @@ func columnsQuery(version int) string {
 	if version >= 120000 {
 		generated = generated12
 	}
-	return strings.ReplaceAll(queryColumns, "%s", generated)
+	return strings.ReplaceAll(queryColumns, "GENERATED", generated)
 }

@@ -140,6 +140,13 @@ func TestReadCatalog(t *testing.T) {
 		t.Errorf("projects grants: %s", got)
 	}
 
+	// serial columns (an implicit cast around nextval for serial and
+	// smallserial) are generated; a nextval of a sequence the column does
+	// not own is a plain default.
+	if got := columns(table(t, cat, "app.counters")); got != "a integer notnull generated; b smallint notnull generated; c bigint; d integer" {
+		t.Errorf("counters columns: %s", got)
+	}
+
 	tasks := table(t, cat, "app.tasks")
 	if tasks.Owner != "tg_is_app" || !tasks.RLS.Enabled || tasks.RLS.Forced {
 		t.Errorf("tasks owner %q RLS %+v", tasks.Owner, tasks.RLS)
@@ -183,8 +190,8 @@ func TestReadCatalog(t *testing.T) {
 	for _, f := range cat.Functions() {
 		fns[f.String()] = f
 	}
-	if len(fns) != 5 {
-		t.Errorf("functions: %v (want the 5 of the fixture, none of pgcrypto's)", keys(fns))
+	if len(fns) != 6 {
+		t.Errorf("functions: %v (want the 6 of the fixture, none of pgcrypto's)", keys(fns))
 	}
 	member := fns["app.is_member(uuid)"]
 	if member == nil || member.Language != "sql" || member.SecurityDefiner || !reflect.DeepEqual(member.ArgNames, []string{"p_org"}) ||
@@ -210,6 +217,9 @@ func TestReadCatalog(t *testing.T) {
 	}
 	if touch := fns["app.touch()"]; touch == nil || !touch.Procedure {
 		t.Errorf("touch %+v", touch)
+	}
+	if count := fns["app.count_rows(text)"]; count == nil || !count.Dynamic {
+		t.Errorf("count_rows (EXECUTE) %+v", count)
 	}
 
 	app, bypass, readerRole := cat.Roles["tg_is_app"], cat.Roles["tg_is_bypass"], cat.Roles["tg_is_reader"]
@@ -240,6 +250,88 @@ func TestReadCatalog(t *testing.T) {
 	}
 }
 
+// Every field of the model that a live catalog can have is filled by
+// Read: a field added to the model and forgotten here fails this test.
+func TestReadFillsEveryField(t *testing.T) {
+	cat := read(t, connect(t, catalogDB(t)), introspect.Options{})
+	// Fields a live catalog leaves empty, and why.
+	empty := map[string]string{
+		"Catalog.Files": "no files", "Catalog.Diagnostics": "no parse errors", "Catalog.Notes": "nothing unread",
+		"Table.Span": "no file", "Table.OwnerAt": "no file", "Column.Span": "no file", "Column.NotNullAt": "no file",
+		"Index.Span": "no file", "Constraint.Span": "no file", "Grant.Span": "no file", "Policy.Span": "no file",
+		"Policy.AlteredAt": "no file", "View.Span": "no file", "Function.Span": "no file",
+		"Function.BodySpan": "no file", "Role.Span": "no file", "Schema.Span": "no file",
+		"RLS.EnabledAt": "no file", "RLS.ForcedAt": "no file", "RLS.History": "the statements are not known, only the state",
+		"Policy.Analysis": "filled by lint.Run", "View.Analysis": "filled by lint.Run", "Function.Analysis": "filled by lint.Run",
+		"Table.Temporary": "temporary tables live in session schemas (pg_temp_N), which are not read",
+		"Role.Implicit":   "marks roles that migrations use without creating them",
+	}
+	filled := map[string]bool{}
+	seen := map[string]bool{}
+	var visit func(v reflect.Value)
+	visit = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				visit(v.Elem())
+			}
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < v.Len(); i++ {
+				visit(v.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				visit(v.MapIndex(k))
+			}
+		case reflect.Struct:
+			typ := v.Type()
+			if typ.PkgPath() != reflect.TypeOf(model.Catalog{}).PkgPath() {
+				return // source.Span and the like: judged as fields
+			}
+			switch typ.Name() {
+			case "Expr", "Query", "QName":
+				return // parsed by lint/ddl, tested there
+			}
+			for i := 0; i < typ.NumField(); i++ {
+				f := typ.Field(i)
+				if !f.IsExported() {
+					continue
+				}
+				name := typ.Name() + "." + f.Name
+				seen[name] = true
+				if !v.Field(i).IsZero() {
+					filled[name] = true
+				}
+				visit(v.Field(i))
+			}
+		}
+	}
+	visit(reflect.ValueOf(cat))
+	for _, tb := range cat.Tables() {
+		visit(reflect.ValueOf(tb))
+	}
+	for _, v := range cat.Views() {
+		visit(reflect.ValueOf(v))
+	}
+	for _, f := range cat.Functions() {
+		visit(reflect.ValueOf(f))
+	}
+	for name := range seen {
+		why, isEmpty := empty[name]
+		switch {
+		case isEmpty && filled[name]:
+			t.Errorf("%s is filled, but the test says it stays empty (%s)", name, why)
+		case !isEmpty && !filled[name]:
+			t.Errorf("%s is never filled by Read", name)
+		}
+	}
+	for _, want := range []string{"Table.Columns", "Column.Generated", "Function.Dynamic", "Role.MemberOf", "View.Query", "Schema.Owner"} {
+		if !seen[want] {
+			t.Errorf("the walk never reached %s", want)
+		}
+	}
+}
+
 // Options.Schemas narrows tables, views and policies; functions and roles
 // are read whole.
 func TestReadSchemas(t *testing.T) {
@@ -248,7 +340,7 @@ func TestReadSchemas(t *testing.T) {
 	if n := len(cat.Tables()) + len(cat.Views()); n != 0 {
 		t.Errorf("read %d relations outside public", n)
 	}
-	if len(cat.Functions()) != 5 || cat.Roles["tg_is_app"] == nil {
+	if len(cat.Functions()) != 6 || cat.Roles["tg_is_app"] == nil {
 		t.Errorf("functions %d, roles %v", len(cat.Functions()), cat.Roles)
 	}
 	cat = read(t, conn, introspect.Options{Schemas: []string{"app"}})
@@ -321,7 +413,7 @@ func TestReadUnreadableCatalog(t *testing.T) {
 		t.Errorf("error %q, unread %+v", err, pe.Unread)
 	}
 	projects := table(t, cat, "app.projects")
-	if len(projects.Policies) != 0 || len(projects.Indexes) == 0 || len(cat.Functions()) != 5 || len(cat.Roles) == 0 {
+	if len(projects.Policies) != 0 || len(projects.Indexes) == 0 || len(cat.Functions()) != 6 || len(cat.Roles) == 0 {
 		t.Errorf("after the failed policies query: %d policies, %d indexes, %d functions, %d roles",
 			len(projects.Policies), len(projects.Indexes), len(cat.Functions()), len(cat.Roles))
 	}

@@ -81,6 +81,12 @@ SELECT EXISTS (
 $$;
 CREATE TABLE s8 (id bigint, account_id uuid NOT NULL REFERENCES basejump.accounts (id));
 CREATE POLICY s8_account ON s8 FOR SELECT TO authenticated USING (basejump.has_role_on_account(account_id));
+-- basejump's own spelling: helper(...) = true, also wrapped in a sub-select.
+CREATE POLICY s8_true ON s8 FOR SELECT TO authenticated USING (basejump.has_role_on_account(account_id) = true);
+CREATE POLICY s8_select_true ON s8 FOR SELECT TO authenticated USING ((SELECT basejump.has_role_on_account(account_id)) = true);
+CREATE POLICY s8_not_false ON s8 FOR SELECT TO authenticated USING (basejump.has_role_on_account(account_id) <> false);
+-- IS DISTINCT FROM false also passes when the helper returns NULL.
+CREATE POLICY s8_distinct ON s8 FOR SELECT TO authenticated USING (basejump.has_role_on_account(account_id) IS DISTINCT FROM false); -- want `policy s8_distinct on public.s8`
 
 -- A PL/pgSQL helper.
 CREATE FUNCTION is_org_member(p_org uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$

@@ -40,3 +40,8 @@ CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-
 -- Tables in platform schemas (Supabase's auth, storage) are not checked.
 CREATE SCHEMA IF NOT EXISTS storage;
 CREATE TABLE storage.objects (id uuid, org_id uuid);
+
+-- A backup or backfill copy is a new table: no RLS, no policies.
+CREATE TABLE projects_backup AS SELECT * FROM projects; -- want `tenant table public.projects_backup`
+CREATE TABLE projects_slim (id, tenant) AS SELECT p.id, p.org_id FROM projects p;
+CREATE TABLE projects_copy AS SELECT p.* FROM projects p JOIN orgs o ON o.id = p.org_id; -- want `tenant table public.projects_copy`

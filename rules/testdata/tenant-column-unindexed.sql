@@ -48,3 +48,11 @@ ALTER TABLE docs RENAME COLUMN tenant TO tenant_id;
 CREATE TABLE logs (org_id uuid NOT NULL, at date) PARTITION BY RANGE (at);
 CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE INDEX logs_org ON logs (org_id);
+
+-- A table attached later gets the parent's partitioned indexes.
+CREATE TABLE logs_2025 (org_id uuid NOT NULL, at date);
+ALTER TABLE logs ATTACH PARTITION logs_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+-- A parent without such an index gives its partitions none.
+CREATE TABLE audits (org_id uuid NOT NULL, at date) PARTITION BY RANGE (at); -- want `no index on public.audits starts`
+CREATE TABLE audits_2025 (org_id uuid NOT NULL, at date); -- want `no index on public.audits_2025`
+ALTER TABLE audits ATTACH PARTITION audits_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');

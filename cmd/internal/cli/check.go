@@ -19,6 +19,7 @@ import (
 	"github.com/tenantguard/tenantguard/lint/introspect"
 	"github.com/tenantguard/tenantguard/lint/model"
 	"github.com/tenantguard/tenantguard/lint/source"
+	"github.com/tenantguard/tenantguard/probe"
 	"github.com/tenantguard/tenantguard/report"
 	"github.com/tenantguard/tenantguard/rules"
 )
@@ -29,6 +30,7 @@ type CheckOptions struct {
 	Paths   []string
 	outputOptions
 	dbOptions
+	probeFlags
 	// Ephemeral applies the migrations to a throwaway server instead of
 	// reading --db.
 	Ephemeral bool
@@ -43,8 +45,11 @@ func newCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 		Use:   "check [PATH...] (--db URL | --ephemeral)",
 		Short: "Lint the migrations and inspect the database they built, in one report",
 		Long: `Lint the migration files (as ` + "`tenantguard lint`" + `) and inspect a database (as
-` + "`tenantguard inspect`" + `), then write one report. Active probes join this run
-when they are available.
+` + "`tenantguard inspect`" + `) and probe it (as ` + "`tenantguard probe`" + `: acting as your
+application for one tenant, try to reach another's rows, in transactions
+that are rolled back), then write one report. The probes act as probe.role
+(--role), else as the one role granted the tenant tables; with neither, the
+report on the rest is written and the run exits 2 saying what to set.
 
 With --db URL (or DATABASE_URL) the database is a live one: staging before a
 release, say. With --ephemeral tenantguard starts a throwaway PostgreSQL
@@ -85,15 +90,17 @@ database is inspected.`,
 	}
 	opts.addFlags(c)
 	opts.addDBFlags(c)
+	opts.addProbeFlags(c)
 	c.Flags().BoolVar(&opts.Ephemeral, "ephemeral", false, "apply the migrations to a throwaway PostgreSQL and inspect that (needs PostgreSQL server binaries or Docker)")
-	c.Flags().StringVar(&opts.Preset, "preset", "auto", "with --ephemeral, what to create before the migrations: auto|none|supabase (auto: supabase for the supabase/migrations layout or probe.preset supabase)")
+	c.Flags().StringVar(&opts.Preset, "preset", "auto", "with --ephemeral, the platform `NAME` to create before the migrations: auto|none|supabase (auto: supabase for the supabase/migrations layout or probe.preset supabase)")
 	return c
 }
 
 // ProbeFunc runs active probes against the database inspected by check
-// and returns their findings. It is the seam where `tenantguard probe`
-// (issue 7) plugs into check; nil means no probes run.
-type ProbeFunc func(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config) ([]lint.Finding, []*lint.Rule, error)
+// and returns what they found. It is the seam where `tenantguard probe`
+// plugs into check; nil means no probes run. A *probe.ErrConfig (no role
+// to act as) leaves the rest of the report standing.
+type ProbeFunc func(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config, opts probe.Options) (*probe.Result, error)
 
 // checkProbes runs the probes of a check (probe.go); tests replace it.
 var checkProbes ProbeFunc = probeForCheck
@@ -101,6 +108,9 @@ var checkProbes ProbeFunc = probeForCheck
 func checkRun(opts *CheckOptions) error {
 	f := opts.Factory
 	if err := opts.validate(); err != nil {
+		return err
+	}
+	if err := opts.validateProbeFlags(); err != nil {
 		return err
 	}
 	if opts.Ephemeral && opts.DB != "" {
@@ -126,6 +136,7 @@ func checkRun(opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.apply(&cfg)
 	st, err := staticSide(dir, opts.Paths, opts.Ephemeral, &cfg)
 	if err != nil {
 		return err
@@ -142,6 +153,7 @@ func checkRun(opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	warnReadOnly(f, out.probe)
 	r := out.report(st)
 	err = writeReport(f, &opts.outputOptions, r)
 	if err != nil && !errors.Is(err, ErrFindings) {
@@ -153,6 +165,12 @@ func checkRun(opts *CheckOptions) error {
 	}
 	if out.partial != nil {
 		return incomplete(out.target, out.partial)
+	}
+	if out.probeErr != nil {
+		return fmt.Errorf("%s: %w; the report covers lint and inspect", out.target, out.probeErr)
+	}
+	if err := notProbedError(out.probe); err != nil {
+		return err
 	}
 	return err
 }
@@ -203,9 +221,11 @@ type checkResult struct {
 	live    *model.Catalog
 	res     *lint.Result
 	partial *introspect.PartialError
-	probes  []lint.Finding
-	prules  []*lint.Rule
-	notes   []string
+	// probe is what the probes found (nil when they did not run), and
+	// probeErr why they could not run.
+	probe    *probe.Result
+	probeErr error
+	notes    []string
 	// ephemeral: the database was built from the migrations.
 	ephemeral bool
 }
@@ -216,7 +236,7 @@ func checkLive(ctx context.Context, opts *CheckOptions, url string, st *static, 
 		return nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	return inspectFor(ctx, conn, t, st, cfg, &opts.dbOptions)
+	return inspectFor(ctx, conn, t, st, cfg, opts)
 }
 
 func checkEphemeral(ctx context.Context, opts *CheckOptions, st *static, cfg *lint.Config) (*checkResult, error) {
@@ -242,7 +262,7 @@ func checkEphemeral(ctx context.Context, opts *CheckOptions, st *static, cfg *li
 		}
 		defer conn.Close(context.WithoutCancel(ctx))
 		t.label = "the throwaway server"
-		out, err = inspectFor(ctx, conn, t, st, cfg, &opts.dbOptions)
+		out, err = inspectFor(ctx, conn, t, st, cfg, opts)
 		return err
 	})
 	if err != nil {
@@ -255,7 +275,8 @@ func checkEphemeral(ctx context.Context, opts *CheckOptions, st *static, cfg *li
 
 // inspectFor reads the database, maps its objects to the migrations that
 // created them, runs the rules, and runs the probes when they exist.
-func inspectFor(ctx context.Context, conn *pgx.Conn, t target, st *static, cfg *lint.Config, o *dbOptions) (*checkResult, error) {
+func inspectFor(ctx context.Context, conn *pgx.Conn, t target, st *static, cfg *lint.Config, opts *CheckOptions) (*checkResult, error) {
+	o := &opts.dbOptions
 	live, partial, err := readDatabase(ctx, conn, t, cfg, o)
 	if err != nil {
 		return nil, err
@@ -269,8 +290,12 @@ func inspectFor(ctx context.Context, conn *pgx.Conn, t target, st *static, cfg *
 	out := &checkResult{target: t, live: live, partial: partial, res: res,
 		notes: append(notesOf(live, "inspect: "), dropped...)}
 	if checkProbes != nil {
-		out.probes, out.prules, err = checkProbes(ctx, conn, live, cfg)
-		if err != nil {
+		out.probe, err = checkProbes(ctx, conn, live, cfg, probe.Options{ReadOnly: opts.ReadOnly})
+		var ce *probe.ErrConfig
+		switch {
+		case errors.As(err, &ce):
+			out.probe, out.probeErr = nil, err
+		case err != nil:
 			return nil, fmt.Errorf("%s: %w", t, err)
 		}
 	}
@@ -295,9 +320,9 @@ func (c *checkResult) report(st *static) *report.Report {
 	r := &report.Report{
 		Tool:     Tool(),
 		Kind:     "check",
-		Findings: append(mergeFindings(st.res.Findings, c.res.Findings, st.res.Rules, c.unconfirmed()), c.probes...),
+		Findings: mergeFindings(st.res.Findings, c.res.Findings, st.res.Rules, c.unconfirmed()),
 		Checks:   mergeChecks(st.res.Checks, c.res.Checks),
-		Rules:    mergeRules(st.res.Rules, c.res.Rules, c.prules),
+		Rules:    mergeRules(st.res.Rules, c.res.Rules),
 		RuleTime: map[string]time.Duration{},
 		Files:    len(st.migs),
 		Notes:    append(append([]string(nil), st.notes...), c.notes...),
@@ -307,11 +332,13 @@ func (c *checkResult) report(st *static) *report.Report {
 			r.RuleTime[k] += v
 		}
 	}
+	c.addProbes(r)
 	lint.SortFindings(r.Findings)
 	for _, p := range st.problems {
 		r.Problems = append(r.Problems, report.Problem{Path: p.Path, Message: p.Err.Error()})
 	}
 	r.Problems = append(r.Problems, unreadProblems(c.target, c.partial)...)
+	r.Problems = append(r.Problems, notProbedProblems(c.probe)...)
 	return r
 }
 

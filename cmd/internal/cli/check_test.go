@@ -17,6 +17,7 @@ import (
 	"github.com/tenantguard/tenantguard/lint"
 	"github.com/tenantguard/tenantguard/lint/ddl/discover"
 	"github.com/tenantguard/tenantguard/lint/model"
+	"github.com/tenantguard/tenantguard/probe"
 	"github.com/tenantguard/tenantguard/rules"
 )
 
@@ -270,14 +271,14 @@ func TestCheckProbeSeam(t *testing.T) {
 	withoutProbes(t)
 	dir := writeFiles(t, checkMigrations)
 	var seen *model.Catalog
-	checkProbes = func(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config) ([]lint.Finding, []*lint.Rule, error) {
+	checkProbes = func(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config, _ probe.Options) (*probe.Result, error) {
 		seen = live
 		var n int
 		if err := conn.QueryRow(ctx, "SELECT count(*) FROM public.invoices").Scan(&n); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return []lint.Finding{{Rule: "probe-read-leak", Code: "PRB001", Severity: lint.Error, Object: "public.invoices",
-			ObjectKind: "table", Source: "probe", Message: "fake leak"}}, nil, nil
+		return &probe.Result{Findings: []lint.Finding{{Rule: "probe-read-leak", Code: "PRB001", Severity: lint.Error, Object: "public.invoices",
+			ObjectKind: "table", Source: "probe", Message: "fake leak"}}}, nil
 	}
 	code, stdout, stderr := runEphemeral(t, dir, "migrations", "--format", "json")
 	if code != ExitFindings {
@@ -290,11 +291,11 @@ func TestCheckProbeSeam(t *testing.T) {
 		t.Errorf("probe finding: %+v", f)
 	}
 	// A probe that fails fails the run, naming the database.
-	checkProbes = func(context.Context, *pgx.Conn, *model.Catalog, *lint.Config) ([]lint.Finding, []*lint.Rule, error) {
-		return nil, nil, errors.New("probe: no role")
+	checkProbes = func(context.Context, *pgx.Conn, *model.Catalog, *lint.Config, probe.Options) (*probe.Result, error) {
+		return nil, errors.New("probe: connection lost")
 	}
 	code, _, stderr = runEphemeral(t, dir, "migrations")
-	if code != ExitError || !strings.Contains(stderr, "the throwaway server: probe: no role") {
+	if code != ExitError || !strings.Contains(stderr, "the throwaway server: probe: connection lost") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
@@ -310,5 +311,29 @@ func TestCheckEphemeralApplyError(t *testing.T) {
 	want := `tenantguard: --ephemeral: apply migrations: migrations/2_typo.sql:4:25: column "orgid" does not exist (SQLSTATE 42703); hint: Perhaps you meant to reference the column "notes.org_id".` + "\n"
 	if code != ExitError || stdout != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q\nstderr %q\nwant   %q", code, stdout, stderr, want)
+	}
+}
+
+// --ephemeral applies the migrations in the order lint replays them:
+// natural order in a plain folder (2 before 10, where sorting by name
+// would apply 10 first and fail). (The layouts' own orders and their
+// down sections are compared with the database by the parity test of
+// lint/introspect.)
+func TestCheckEphemeralOrder(t *testing.T) {
+	withoutProbes(t)
+	dir := writeFiles(t, map[string]string{
+		"sql/2_orgs.sql":      "CREATE TABLE orgs (id uuid PRIMARY KEY);\n",
+		"sql/10_invoices.sql": "CREATE TABLE invoices (id bigint PRIMARY KEY, org_id uuid NOT NULL REFERENCES orgs (id));\n",
+	})
+	code, stdout, stderr := run(t, dir, nil, "lint", "sql", "--list-files")
+	if code != ExitOK || !strings.Contains(stdout, "2_orgs.sql") || strings.Index(stdout, "2_orgs.sql") > strings.Index(stdout, "10_invoices.sql") {
+		t.Fatalf("lint's order: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runEphemeral(t, dir, "sql", "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if f := findingOf(decodeFindings(t, stdout), "rls-disabled", "public.invoices"); f == nil || f.Source != "lint+inspect" {
+		t.Errorf("rls-disabled invoices: %+v", f)
 	}
 }

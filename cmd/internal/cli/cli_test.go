@@ -220,7 +220,7 @@ func TestRunIncompleteLintStillWritesTheReport(t *testing.T) {
 	if !strings.Contains(f.out.String(), "m/1_a.sql:2:1: error rls-disabled") {
 		t.Errorf("report not written:\n%s", f.out.String())
 	}
-	if got, want := f.errOut.String(), "tenantguard: could not read 1 file (first: open m/2_b.sql: broken symlink (its target does not exist)); the report covers the rest\n"; got != want {
+	if got, want := f.errOut.String(), "tenantguard: could not read 1 file (first: m/2_b.sql: broken symlink (its target does not exist)); the report covers the rest\n"; got != want {
 		t.Errorf("stderr %q, want %q", got, want)
 	}
 }
@@ -327,6 +327,39 @@ CREATE TABLE countries (code text PRIMARY KEY);
 	f = newFakeIO(dir, false, nil)
 	if code := Run([]string{"init", "-o", "-"}, f.Factory); code != ExitOK || f.out.String() != text || f.errOut.Len() != 0 {
 		t.Errorf("init -o -: exit %d, stdout equal %v, stderr %q", code, f.out.String() == text, f.errOut.String())
+	}
+}
+
+// init reads camelCase tenant columns (Prisma) and takes the probe's role
+// and tenant setting from the policies it finds.
+func TestInitGuessesFromPolicies(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"prisma/migrations/20240101000000_init/migration.sql": `
+CREATE TABLE "Organization" ("id" TEXT NOT NULL PRIMARY KEY);
+CREATE TABLE "Project" ("id" TEXT NOT NULL PRIMARY KEY, "organizationId" TEXT NOT NULL REFERENCES "Organization" ("id"));
+CREATE TABLE "Invoice" ("id" TEXT NOT NULL PRIMARY KEY, "organizationId" TEXT NOT NULL);
+CREATE ROLE app LOGIN;
+ALTER TABLE "Project" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON "Project" TO app USING ("organizationId" = current_setting('app.tenant_id'));
+CREATE POLICY tenant ON "Invoice" TO app USING ("organizationId" = current_setting('app.tenant_id', true));
+`,
+	})
+	f := newFakeIO(dir, false, nil)
+	if code := Run([]string{"init", "-o", "-"}, f.Factory); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, f.errOut.String())
+	}
+	text := f.out.String()
+	for _, want := range []string{
+		"tenant_columns: [organizationId]\n",
+		"  role: app ",
+		"  tenant_setting: app.tenant_id ",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("config lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "global_tables: [") && strings.Contains(text, "Project") {
+		t.Errorf("a tenant table is offered as global:\n%s", text)
 	}
 }
 

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -35,11 +38,11 @@ type outputOptions struct {
 
 func (o *outputOptions) addFlags(c *cobra.Command) {
 	fl := c.Flags()
-	fl.StringVarP(&o.ConfigPath, "config", "c", "", "config file (default: tenantguard.yaml found upward from the working directory)")
-	fl.StringVar(&o.Format, "format", "text", "output format: "+strings.Join(report.Formats, "|"))
-	fl.StringVarP(&o.Output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringVarP(&o.ConfigPath, "config", "c", "", "config `FILE` (default: tenantguard.yaml found upward from the working directory)")
+	fl.StringVar(&o.Format, "format", "text", "output `FORMAT`: "+strings.Join(report.Formats, "|"))
+	fl.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	o.addReportFlags(fl)
-	fl.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error|warning|info|none")
+	fl.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error|warning|info|none")
 	fl.BoolVar(&o.NoColor, "no-color", false, "disable colour (also: NO_COLOR=1)")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "show details, suppressed findings and what the analysis trusted")
 }
@@ -116,8 +119,7 @@ func writeTo(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if special(path) {
 		return writeSpecial(path, write)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".tenantguard-*")
+	tmp, err := createBeside(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, errors.Unwrap(err))
 	}
@@ -133,4 +135,31 @@ func writeTo(stdout io.Writer, path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// createBeside creates a new temporary file in path's folder with the
+// mode a plain create would give path: that of the file it replaces, or
+// 0666 less the umask (os.CreateTemp's 0600 would hide a report from a CI
+// step that uploads it as another user).
+func createBeside(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	for range 100 {
+		name := filepath.Join(dir, ".tenantguard-"+base+"-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			if err := f.Chmod(fi.Mode().Perm()); err != nil {
+				f.Close()
+				os.Remove(name)
+				return nil, err
+			}
+		}
+		return f, nil
+	}
+	return nil, &fs.PathError{Op: "create", Path: path, Err: fs.ErrExist}
 }

@@ -30,7 +30,7 @@ type dbOptions struct {
 
 func (o *dbOptions) addDBFlags(c *cobra.Command) {
 	fl := c.Flags()
-	fl.StringVar(&o.DB, "db", "", "database to read: a postgres:// URL or a keyword/value string (default: $DATABASE_URL)")
+	fl.StringVar(&o.DB, "db", "", "database to read: a postgres:// `URL` or a keyword/value string (default: $DATABASE_URL)")
 	fl.DurationVar(&o.StatementTimeout, "statement-timeout", 30*time.Second, "give up on a catalog query after this long")
 	fl.DurationVar(&o.ConnectTimeout, "connect-timeout", 10*time.Second, "give up connecting after this long (a connect_timeout in the URL wins)")
 }
@@ -137,7 +137,16 @@ func connectReason(err error, timeout time.Duration) string {
 			msg = msg[i+3:]
 		}
 	}
-	if strings.Contains(msg, "refused TLS") {
+	switch {
+	case strings.Contains(msg, "invalid body length") || strings.Contains(msg, "unexpected message") ||
+		strings.Contains(msg, "received unexpected"):
+		// The first bytes back were not a PostgreSQL message (an HTTP
+		// server or proxy, say); with sslmode=prefer pgx first says the
+		// server refused TLS, which would mislead.
+		return "something answers there, but not in the PostgreSQL protocol (is that the right port?)"
+	case strings.Contains(msg, "connection reset by peer") || strings.HasSuffix(msg, "EOF"):
+		return "the server closed the connection without answering (is it PostgreSQL, and does it accept connections from here?)"
+	case strings.Contains(msg, "refused TLS"):
 		msg += "; the URL asks for TLS (sslmode), which this server does not offer"
 	}
 	return strings.Join(strings.Fields(msg), " ")
@@ -160,7 +169,12 @@ func readDatabase(ctx context.Context, conn *pgx.Conn, t target, cfg *lint.Confi
 func dbError(err error, o *dbOptions) string {
 	msg := err.Error()
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "57014" {
+	if !errors.As(err, &pe) {
+		return msg
+	}
+	// pgx's "ERROR: message (SQLSTATE code)" reads as noise mid-line.
+	msg = strings.Replace(msg, pe.Error(), pgMessage(pe), 1)
+	if pe.Code == "57014" {
 		msg += " (--statement-timeout " + o.StatementTimeout.String() + ")"
 	}
 	return msg

@@ -104,9 +104,27 @@ func TestDatabaseBadInput(t *testing.T) {
 			url:   withURL(t, base, func(u *url.URL) { u.Path = "/no_such_db" }),
 			env:   map[string]string{"PGPASSWORD": secret},
 			where: hu.Host + "/no_such_db", reason: "does not exist"},
+		{name: "password in the query string, database missing",
+			url: withURL(t, base, func(u *url.URL) {
+				u.Path = "/no_such_db"
+				u.RawQuery = "password=" + secret + "&sslmode=disable"
+			}),
+			where: hu.Host + "/no_such_db", reason: "does not exist"},
+		{name: "keyword/value string, database missing",
+			url:   "host=" + hu.Hostname() + " port=" + hu.Port() + " dbname=no_such_db user=postgres password='" + secret + "' sslmode=disable",
+			where: hu.Host + "/no_such_db", reason: "does not exist"},
+		{name: "unknown host",
+			url:   "postgres://app:" + secret + "@no-such-host.invalid:5432/app",
+			where: "no-such-host.invalid:5432/app", reason: "no-such-host.invalid"},
 		{name: "not a URL",
 			url:   "postgres://app:" + secret + "@localhost:notaport/app",
 			where: "--db", reason: "not a valid postgres:// URL"},
+		{name: "not a URL, password in the query string",
+			url:   "postgres://app@localhost/app?password=" + secret + "&sslmode=sometimes",
+			where: "--db", reason: "sslmode is invalid"},
+		{name: "not a keyword/value string",
+			url:   "host=localhost password='" + secret,
+			where: "--db", reason: "unterminated quoted string"},
 	}
 	for _, cmd := range []string{"inspect", "check"} {
 		for _, tt := range tests {
@@ -231,9 +249,50 @@ func TestInspectStatementTimeout(t *testing.T) {
 	hu, _ := url.Parse(base)
 	u := withURL(t, base, func(u *url.URL) { u.User = url.UserPassword("postgres", secret) })
 	code, stdout, stderr := run(t, t.TempDir(), nil, "inspect", "--db", u, "--statement-timeout", "300ms")
-	checkBadInput(t, code, stdout, stderr, hu.Host+hu.Path, "statement timeout")
-	if !strings.Contains(stderr, "--statement-timeout 300ms") {
-		t.Errorf("stderr does not name the flag: %s", stderr)
+	checkBadInput(t, code, stdout, stderr, hu.Host+hu.Path, "introspect: read policies: canceling statement due to statement timeout (SQLSTATE 57014) (--statement-timeout 300ms)")
+}
+
+// A server that is not PostgreSQL, or that hangs up, is exit 2 with a
+// reason that says so (not a misleading TLS or protocol error).
+func TestDatabaseNotPostgres(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		answer func(net.Conn)
+		reason string
+	}{
+		{"HTTP server", func(c net.Conn) {
+			buf := make([]byte, 512)
+			c.Read(buf)
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+		}, "not in the PostgreSQL protocol"},
+		{"hangs up", func(c net.Conn) {
+			if tc, ok := c.(*net.TCPConn); ok {
+				tc.SetLinger(0) // a reset, as a server that refuses us sends
+			}
+		}, "closed the connection"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			go func() {
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					tt.answer(c)
+					c.Close()
+				}
+			}()
+			for _, mode := range []string{"prefer", "disable"} {
+				u := "postgres://app:" + secret + "@" + l.Addr().String() + "/app?sslmode=" + mode
+				code, stdout, stderr := run(t, t.TempDir(), nil, "inspect", "--db", u, "--connect-timeout", "20s")
+				checkBadInput(t, code, stdout, stderr, l.Addr().String()+"/app", tt.reason)
+			}
+		})
 	}
 }
 

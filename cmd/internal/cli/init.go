@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ root (orgs, organizations, tenants, accounts, workspaces, companies).`,
 			return initRun(opts)
 		},
 	}
-	c.Flags().StringVarP(&opts.Output, "output", "o", "tenantguard.yaml", "file to write (- for stdout)")
+	c.Flags().StringVarP(&opts.Output, "output", "o", "tenantguard.yaml", "`FILE` to write (- for stdout)")
 	c.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing file")
 	return c
 }
@@ -94,21 +95,29 @@ func initRun(opts *InitOptions) error {
 	return nil
 }
 
-// rootNameRE matches table names that look like the tenant root.
-var rootNameRE = regexp.MustCompile(`^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|compan(y|ies)|customers?)$`)
+// rootNameRE matches table names that look like the tenant root
+// (Organization, organizations, tenant, ...).
+var rootNameRE = regexp.MustCompile(`(?i)^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|compan(y|ies)|customers?)$`)
+
+// squash folds a column name for comparing spellings: organizationId,
+// organization_id and OrganizationID are the same tenant column.
+func squash(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, "_", ""))
+}
 
 // tenantCandidates returns tenant-like columns with the number of tables
 // that have each, most common first.
 func tenantCandidates(cat *model.Catalog) []string {
 	count := map[string]int{}
-	defaults := lint.DefaultConfig().TenantColumns
+	defaults := map[string]bool{}
+	for _, d := range lint.DefaultConfig().TenantColumns {
+		defaults[squash(d)] = true
+	}
 	for _, t := range cat.Tables() {
 		seen := map[string]bool{}
 		for _, c := range t.Columns {
-			for _, d := range defaults {
-				if c.Name == d {
-					seen[c.Name] = true
-				}
+			if defaults[squash(c.Name)] {
+				seen[c.Name] = true
 			}
 		}
 		for _, con := range t.Constraints {
@@ -143,7 +152,11 @@ func starterConfig(cat *model.Catalog, supabase bool) string {
 		b.WriteString("# None found: these are the defaults.\n")
 		cols = lint.DefaultConfig().TenantColumns
 	}
-	fmt.Fprintf(&b, "tenant_columns: [%s]\n\n", strings.Join(cols, ", "))
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = yamlName(c)
+	}
+	fmt.Fprintf(&b, "tenant_columns: [%s]\n\n", strings.Join(quoted, ", "))
 	b.WriteString("# Columns that scope rows to a team inside a tenant.\n")
 	b.WriteString("team_columns: [team_id]\n\n")
 	b.WriteString("# Schemas to check (default: all but system and platform schemas).\n")
@@ -171,12 +184,97 @@ func starterConfig(cat *model.Catalog, supabase bool) string {
 	b.WriteString("rules:\n  table-unclassified: info\n\n")
 	b.WriteString("# How `tenantguard probe` acts as your application.\n")
 	b.WriteString("probe:\n")
-	if supabase {
-		b.WriteString("  preset: supabase          # role authenticated, tenant through JWT claims\n")
-	} else {
-		b.WriteString("  role: app_user            # the role your application connects as\n")
-		b.WriteString("  tenant_setting: app.current_tenant\n")
+	line := func(kv, comment string) {
+		fmt.Fprintf(&b, "  %-34s # %s\n", kv, comment)
 	}
-	b.WriteString("  tenants: auto             # or two tenant ids: [id-a, id-b]\n")
+	if supabase {
+		line("preset: supabase", "role authenticated, tenant through JWT claims")
+	} else {
+		role, setting := probeGuess(cat, tn)
+		if role != "" {
+			line("role: "+yamlName(role), "the role your application connects as (found in your policies and grants)")
+		} else {
+			line("role: app_user", "the role your application connects as: none found in the migrations, set it")
+		}
+		if setting != "" {
+			line("tenant_setting: "+yamlName(setting), "the setting your policies read the current tenant from")
+		} else {
+			line("tenant_setting: app.current_tenant", "the setting that holds the current tenant: none found in your policies, set it")
+		}
+	}
+	line("tenants: auto", "or two tenant ids: [id-a, id-b]")
 	return b.String()
+}
+
+// probeGuess reads, from the policies on tenant tables, the setting they
+// take the current tenant from (current_setting('app.tenant_id')) and the
+// role they apply to; failing a policy role, a login role the migrations
+// create, or the role granted the most tenant tables. Empty when unknown.
+func probeGuess(cat *model.Catalog, tn *lint.Tenancy) (role, setting string) {
+	admin := lint.DefaultConfig()
+	settings, policyRoles, granted := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, t := range cat.Tables() {
+		if !tn.IsTenantTable(t) {
+			continue
+		}
+		for _, p := range t.Policies {
+			for _, r := range p.Roles {
+				if r != "PUBLIC" && !admin.IsAdminRole(r) && r != "anon" {
+					policyRoles[r]++
+				}
+			}
+			for _, e := range []*model.Expr{p.Using, p.WithCheck} {
+				model.Walk(e, func(x *model.Expr) bool {
+					if x.Kind == model.FuncCall && x.FuncName() == "current_setting" && len(x.Args) > 0 &&
+						x.Args[0].Kind == model.Const && x.Args[0].Type == "string" && !strings.HasPrefix(x.Args[0].Value, "request.") {
+						settings[x.Args[0].Value]++
+					}
+					return true
+				})
+			}
+		}
+		for _, g := range t.Grants {
+			if g.Grantee != "PUBLIC" && !admin.IsAdminRole(g.Grantee) && g.Grantee != "anon" {
+				granted[g.Grantee]++
+			}
+		}
+	}
+	setting = mostCommon(settings)
+	if role = mostCommon(policyRoles); role != "" {
+		return role, setting
+	}
+	logins := map[string]int{}
+	for _, r := range cat.SortedRoles() {
+		if r.Login && !r.Superuser && !r.BypassRLS && !admin.IsAdminRole(r.Name) {
+			logins[r.Name] = 1 + granted[r.Name]
+		}
+	}
+	if role = mostCommon(logins); role != "" {
+		return role, setting
+	}
+	return mostCommon(granted), setting
+}
+
+// mostCommon returns the key with the highest count (the first by name on
+// a tie), or "".
+func mostCommon(m map[string]int) string {
+	best := ""
+	for k, n := range m {
+		if best == "" || n > m[best] || n == m[best] && k < best {
+			best = k
+		}
+	}
+	return best
+}
+
+// yamlName quotes a name that YAML would not read back as the same string.
+func yamlName(s string) string {
+	if regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`).MatchString(s) {
+		switch strings.ToLower(s) {
+		case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
+		default:
+			return s
+		}
+	}
+	return strconv.Quote(s)
 }

@@ -151,7 +151,6 @@ var unreadNeeds = map[string][]string{
 	"policies":                   {"rls-no-policy", "policy-", "team-scope-unenforced"},
 	"view dependencies":          {"view-bypasses-rls", "matview-exposes-tenant-data"},
 	"functions":                  {"policy-", "security-definer-unsafe"},
-	"grants":                     {"grant-public-tenant-table"},
 	"roles":                      {"role-bypasses-rls"},
 	"role memberships":           {"role-bypasses-rls"},
 }

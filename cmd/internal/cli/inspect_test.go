@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,6 +161,83 @@ func TestJoinAnd(t *testing.T) {
 		}
 		if got := joinAnd(items); got != want {
 			t.Errorf("joinAnd(%q) = %q, want %q", items, got, want)
+		}
+	}
+}
+
+// countingProxy forwards TCP connections to a server and counts them.
+type countingProxy struct {
+	l     net.Listener
+	conns atomic.Int64
+}
+
+func newCountingProxy(t *testing.T, target string) *countingProxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &countingProxy{l: l}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			p.conns.Add(1)
+			go func() {
+				defer c.Close()
+				s, err := net.Dial("tcp", target)
+				if err != nil {
+					return
+				}
+				defer s.Close()
+				go io.Copy(s, c)
+				io.Copy(c, s)
+			}()
+		}
+	}()
+	return p
+}
+
+// inspect uses one connection, and `schemas` in the config narrows what
+// it reads.
+func TestInspectOneConnectionAndSchemas(t *testing.T) {
+	db := pgtest.NewDB(t)
+	ephemeraltest.ApplyFiles(t, db, source.NewFile("inspect.sql", []byte(inspectSQL+`
+CREATE SCHEMA billing;
+CREATE TABLE billing.payments (id bigint PRIMARY KEY, org_id uuid NOT NULL);
+`)))
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCountingProxy(t, u.Host)
+	u.Host = proxy.l.Addr().String()
+	code, stdout, stderr := run(t, t.TempDir(), nil, "inspect", "--db", u.String(), "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := proxy.conns.Load(); n != 1 {
+		t.Errorf("inspect opened %d connections, want 1", n)
+	}
+	fs := decodeFindings(t, stdout)
+	if findingOf(fs, "rls-disabled", "billing.payments") == nil {
+		t.Errorf("billing.payments not reported without a schemas setting: %+v", fs)
+	}
+	dir := writeFiles(t, map[string]string{"tenantguard.yaml": "schemas: [public]\n"})
+	code, stdout, stderr = run(t, dir, nil, "inspect", "--db", db, "--format", "json", "-c", filepath.Join(dir, "tenantguard.yaml"))
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fs = decodeFindings(t, stdout)
+	if findingOf(fs, "rls-not-forced", "public.invoices") == nil {
+		t.Errorf("public.invoices not reported with schemas [public]: %+v", fs)
+	}
+	for _, f := range fs {
+		if strings.HasPrefix(f.Object, "billing.") {
+			t.Errorf("schemas [public], yet reported: %+v", f)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -74,6 +76,8 @@ type lintResult struct {
 	Problems   []discover.Problem
 	Result     *lint.Result
 	Notes      []string
+	// Warnings are config entries that match nothing (printed on stderr).
+	Warnings []string
 }
 
 // runLint discovers, parses, replays and lints migrations.
@@ -88,7 +92,7 @@ func runLint(dir string, paths []string, cfg *lint.Config) (*lintResult, error) 
 	}
 	cat := ddl.Load(files)
 	res := lint.Run(cat, cfg, rules.All())
-	out := &lintResult{Migrations: migs, Problems: problems, Result: res}
+	out := &lintResult{Migrations: migs, Problems: problems, Result: res, Warnings: cfg.Unmatched(cat)}
 	for _, n := range cat.Notes {
 		where := n.Object
 		if n.Span.IsValid() {
@@ -120,6 +124,9 @@ func lintRun(opts *LintOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range lr.Warnings {
+		fmt.Fprintf(f.IO.ErrOut, "tenantguard: warning: %s\n", w)
+	}
 	r := &report.Report{
 		Tool:     Tool(),
 		Kind:     "lint",
@@ -131,7 +138,7 @@ func lintRun(opts *LintOptions) error {
 		Notes:    lr.Notes,
 	}
 	for _, p := range lr.Problems {
-		r.Problems = append(r.Problems, report.Problem{Path: p.Path, Message: p.Err.Error()})
+		r.Problems = append(r.Problems, report.Problem{Path: p.Path, Message: problemText(p)})
 	}
 	err = writeReport(f, &opts.outputOptions, r)
 	if err != nil && !errors.Is(err, ErrFindings) {
@@ -139,10 +146,7 @@ func lintRun(opts *LintOptions) error {
 	}
 	if len(lr.Problems) > 0 {
 		// The report is out; the run is still incomplete.
-		first := lr.Problems[0].Err.Error()
-		if !strings.Contains(first, lr.Problems[0].Path) {
-			first = lr.Problems[0].Path + ": " + first
-		}
+		first := lr.Problems[0].Path + ": " + problemText(lr.Problems[0])
 		return fmt.Errorf("could not read %d %s (first: %s); the report covers the rest",
 			len(lr.Problems), plural(len(lr.Problems), "file"), first)
 	}
@@ -176,4 +180,15 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// problemText is why a file could not be read, without the path the
+// report already prints beside it ("permission denied", not "open
+// migrations/x.sql: permission denied").
+func problemText(p discover.Problem) string {
+	var pe *fs.PathError
+	if errors.As(p.Err, &pe) && (pe.Path == p.Path || filepath.Clean(pe.Path) == filepath.Clean(p.Path) || strings.HasSuffix(pe.Path, string(filepath.Separator)+p.Path)) {
+		return pe.Err.Error()
+	}
+	return strings.TrimPrefix(p.Err.Error(), p.Path+": ")
 }

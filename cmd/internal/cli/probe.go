@@ -15,6 +15,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/lint"
 	"github.com/tenantguard/tenantguard/lint/model"
+	"github.com/tenantguard/tenantguard/lint/source"
 	"github.com/tenantguard/tenantguard/probe"
 	"github.com/tenantguard/tenantguard/report"
 )
@@ -24,16 +25,54 @@ type ProbeOptions struct {
 	Factory *Factory
 	outputOptions
 	dbOptions
-	// Role, TenantSetting, Preset and Tenants override the config's
-	// probe section.
+	probeFlags
+	// Preset overrides probe.preset (check's --preset is another thing:
+	// what a throwaway server gets).
+	Preset      string
+	Timeout     time.Duration
+	LockTimeout time.Duration
+	Parallel    int
+}
+
+// probeFlags are the probe flags `probe` and `check` share: Role,
+// TenantSetting and Tenants override the config's probe section.
+type probeFlags struct {
 	Role          string
 	TenantSetting string
-	Preset        string
 	Tenants       []string
 	ReadOnly      bool
-	Timeout       time.Duration
-	LockTimeout   time.Duration
-	Parallel      int
+}
+
+func (o *probeFlags) addProbeFlags(c *cobra.Command) {
+	fl := c.Flags()
+	fl.StringVar(&o.Role, "role", "", "the role your application connects as, for the probes (probe.role)")
+	fl.StringVar(&o.TenantSetting, "tenant-setting", "", "the setting your application puts the tenant in, e.g. app.current_tenant (probe.tenant_setting)")
+	fl.StringSliceVar(&o.Tenants, "tenants", nil, "two tenant ids to probe with, A,B (probe.tenants; default: found in the data)")
+	fl.BoolVar(&o.ReadOnly, "read-only", false, "probes never write, even in a rolled-back transaction: no seeding, no write or delete checks")
+}
+
+func (o *probeFlags) validateProbeFlags() error {
+	if len(o.Tenants) > 0 && len(o.Tenants) != 2 {
+		return fmt.Errorf("--tenants: give exactly two tenant ids, A,B (got %d)", len(o.Tenants))
+	}
+	if len(o.Tenants) == 2 && o.Tenants[0] == o.Tenants[1] {
+		return fmt.Errorf("--tenants: give two different tenant ids (got %q twice)", o.Tenants[0])
+	}
+	return nil
+}
+
+// apply lets the flags win over the config file.
+func (o *probeFlags) apply(cfg *lint.Config) {
+	if o.Role != "" {
+		cfg.Probe.Role = o.Role
+	}
+	if o.TenantSetting != "" {
+		cfg.Probe.TenantSetting = o.TenantSetting
+		cfg.Probe.Preset = ""
+	}
+	if len(o.Tenants) == 2 {
+		cfg.Probe.Tenants = o.Tenants
+	}
 }
 
 func newCmdProbe(f *Factory, runF func(*ProbeOptions) error) *cobra.Command {
@@ -71,7 +110,10 @@ row. Tenants come from probe.tenants (or --tenants A,B), else from the data.`,
   tenantguard probe --db "$SUPABASE_DB_URL" --preset supabase --verbose
 
   # a read replica: no writes at all, even rolled back
-  tenantguard probe --db "$REPLICA_URL" --read-only --format junit -o probe.xml`,
+  tenantguard probe --db "$REPLICA_URL" --read-only --format junit -o probe.xml
+
+  # two tenants of your choice (A acts, B is the one it tries to reach)
+  tenantguard probe --db "$STAGING_URL" --tenants "$ACME_ID,$GLOBEX_ID" --verbose`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("probe reads a database, not files (got %q): to lint the migrations too use `tenantguard check %s --db URL`",
@@ -88,12 +130,9 @@ row. Tenants come from probe.tenants (or --tenants A,B), else from the data.`,
 	}
 	opts.addFlags(c)
 	opts.addDBFlags(c)
+	opts.addProbeFlags(c)
 	fl := c.Flags()
-	fl.StringVar(&opts.Role, "role", "", "the role your application connects as (probe.role)")
-	fl.StringVar(&opts.TenantSetting, "tenant-setting", "", "the setting your application puts the tenant in, e.g. app.current_tenant (probe.tenant_setting)")
 	fl.StringVar(&opts.Preset, "preset", "", "act as Supabase requests do: supabase (probe.preset)")
-	fl.StringSliceVar(&opts.Tenants, "tenants", nil, "two tenant ids to probe with, A,B (probe.tenants; default: found in the data)")
-	fl.BoolVar(&opts.ReadOnly, "read-only", false, "never write, even in a rolled-back transaction: no seeding, no write or delete checks")
 	fl.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "statement_timeout of each probe statement")
 	fl.DurationVar(&opts.LockTimeout, "lock-timeout", probe.DefaultLockTimeout, "lock_timeout of each probe statement (a locked table is reported as not probed)")
 	fl.IntVar(&opts.Parallel, "parallel", probe.DefaultParallel, "tables probed at once (connections)")
@@ -105,8 +144,8 @@ func (o *ProbeOptions) validateProbe() error {
 	if o.Preset != "" && !strings.EqualFold(o.Preset, "supabase") {
 		return fmt.Errorf("--preset: unknown preset %q (the only preset is supabase)", o.Preset)
 	}
-	if len(o.Tenants) > 0 && len(o.Tenants) != 2 {
-		return fmt.Errorf("--tenants: give exactly two tenant ids, A,B (got %d)", len(o.Tenants))
+	if err := o.validateProbeFlags(); err != nil {
+		return err
 	}
 	for _, d := range []struct {
 		name string
@@ -124,18 +163,9 @@ func (o *ProbeOptions) validateProbe() error {
 
 // applyProbeFlags lets the flags win over the config file.
 func (o *ProbeOptions) applyProbeFlags(cfg *lint.Config) {
-	if o.Role != "" {
-		cfg.Probe.Role = o.Role
-	}
-	if o.TenantSetting != "" {
-		cfg.Probe.TenantSetting = o.TenantSetting
-		cfg.Probe.Preset = ""
-	}
+	o.apply(cfg)
 	if o.Preset != "" {
 		cfg.Probe.Preset = strings.ToLower(o.Preset)
-	}
-	if len(o.Tenants) == 2 {
-		cfg.Probe.Tenants = o.Tenants
 	}
 }
 
@@ -179,9 +209,7 @@ func probeRun(opts *ProbeOptions) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", t, err)
 	}
-	if res.ReadOnly && res.ReadOnlyReason != "--read-only" {
-		fmt.Fprintf(f.IO.ErrOut, "tenantguard: %s: probing read-only (no rows seeded; write and delete checks skipped)\n", res.ReadOnlyReason)
-	}
+	warnReadOnly(f, res)
 	r := &report.Report{
 		Tool:     Tool(),
 		Kind:     "probe",
@@ -189,22 +217,51 @@ func probeRun(opts *ProbeOptions) error {
 		Checks:   res.Checks,
 		Rules:    res.Rules,
 		Notes:    append(notesOf(cat, "inspect: "), probeNotes(res)...),
+		Problems: notProbedProblems(res),
 	}
 	if partial != nil {
 		r.Notes = append(r.Notes, "inspect: "+partial.Error()+": the probe may have missed memberships or settings the unread objects hold")
-	}
-	for _, np := range res.NotProbed {
-		r.Problems = append(r.Problems, report.Problem{Path: np.Object, Message: np.Reason})
 	}
 	err = writeReport(f, &opts.outputOptions, r)
 	if err != nil && !errors.Is(err, ErrFindings) {
 		return err
 	}
-	if n := len(res.NotProbed); n > 0 {
-		return fmt.Errorf("could not probe %d %s (first: %s: %s); the report covers the rest",
-			n, plural(n, "table"), res.NotProbed[0].Object, strings.TrimPrefix(res.NotProbed[0].Reason, "not probed: "))
+	if err := notProbedError(res); err != nil {
+		return err
 	}
 	return err
+}
+
+// warnReadOnly says on stderr that a run switched to read-only checks by
+// itself (a hot standby): fewer checks than asked for.
+func warnReadOnly(f *Factory, res *probe.Result) {
+	if res != nil && res.ReadOnly && res.ReadOnlyReason != "--read-only" {
+		fmt.Fprintf(f.IO.ErrOut, "tenantguard: %s: probing read-only (no rows seeded; write and delete checks skipped)\n", res.ReadOnlyReason)
+	}
+}
+
+// notProbedProblems lists the tables a run could not probe, for the
+// report.
+func notProbedProblems(res *probe.Result) []report.Problem {
+	if res == nil {
+		return nil
+	}
+	var out []report.Problem
+	for _, np := range res.NotProbed {
+		out = append(out, report.Problem{Path: np.Object, Message: np.Reason})
+	}
+	return out
+}
+
+// notProbedError is the exit-2 error of a run that could not probe every
+// table (nil when it could), written after the report.
+func notProbedError(res *probe.Result) error {
+	if res == nil || len(res.NotProbed) == 0 {
+		return nil
+	}
+	n := len(res.NotProbed)
+	return fmt.Errorf("could not probe %d %s (first: %s: %s); the report covers the rest",
+		n, plural(n, "table"), res.NotProbed[0].Object, strings.TrimPrefix(res.NotProbed[0].Reason, "not probed: "))
 }
 
 // runProbe runs the probes and turns what cannot be done into one-line
@@ -262,13 +319,85 @@ func gentleInterrupt(f *Factory) (ctx context.Context, stop <-chan struct{}, don
 }
 
 // probeForCheck runs the probes for `tenantguard check` on the database
-// it inspected, with the configuration's probe settings (the ProbeFunc
-// seam of check.go). The seam carries findings and rules only: tables
-// that could not be probed are not reported by check.
-func probeForCheck(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config) ([]lint.Finding, []*lint.Rule, error) {
-	res, err := runProbe(ctx, conn.Config(), live, cfg, probe.Options{InferRole: true})
+// it inspected (the ProbeFunc seam of check.go). With no probe role
+// configured it acts as the one role granted the tenant tables, and says
+// so. Findings on objects the migrations define point at the statement
+// that created them, where ignore comments apply as to lint's findings.
+func probeForCheck(ctx context.Context, conn *pgx.Conn, live *model.Catalog, cfg *lint.Config, opts probe.Options) (*probe.Result, error) {
+	opts.InferRole = true
+	res, err := runProbe(ctx, conn.Config(), live, cfg, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("probe: %w", err)
+		return nil, fmt.Errorf("probe: %w", err)
 	}
-	return res.Findings, res.Rules, nil
+	locateProbes(res, live)
+	return res, nil
+}
+
+// addProbes adds what the probes of a check found to its report: their
+// findings, the checks they made (JUnit lists those that passed), their
+// rules and their notes.
+func (c *checkResult) addProbes(r *report.Report) {
+	res := c.probe
+	if res == nil {
+		return
+	}
+	r.Findings = append(r.Findings, res.Findings...)
+	r.Checks = append(r.Checks, res.Checks...)
+	r.Rules = mergeRules(r.Rules, res.Rules)
+	r.Notes = append(r.Notes, probeNotes(res)...)
+}
+
+// locateProbes gives probe findings and checks the position of the CREATE
+// statement of their table or view in the migrations (live.Files, after
+// introspect.Locate), marks the findings an ignore comment silences, and
+// fingerprints them again (the file is part of a fingerprint).
+func locateProbes(res *probe.Result, live *model.Catalog) {
+	spanOf := func(object string) source.Span {
+		q, ok := parseQName(object)
+		if !ok {
+			return source.Span{}
+		}
+		if t := live.Table(q); t != nil {
+			return t.Span
+		}
+		if v := live.View(q); v != nil {
+			return v.Span
+		}
+		return source.Span{}
+	}
+	for i := range res.Checks {
+		c := &res.Checks[i]
+		if span := spanOf(c.Object); span.IsValid() {
+			c.File, c.Line = span.Path(), span.StartPos().Line
+		}
+	}
+	findings := res.Findings
+	for i := range findings {
+		f := &findings[i]
+		span := spanOf(f.Object)
+		if !span.IsValid() {
+			continue
+		}
+		start, end := span.StartPos(), span.EndPos()
+		if span.End <= span.Start {
+			end = start
+		}
+		f.Span, f.Statement = span, lint.StatementAt(span)
+		f.File, f.Line, f.Column = span.Path(), start.Line, start.Column
+		f.EndLine, f.EndColumn = end.Line, end.Column
+	}
+	lint.Suppress(live.Files, findings)
+	for i := range findings {
+		findings[i].Fingerprint = lint.Fingerprint(&findings[i])
+	}
+}
+
+// parseQName splits schema.name as findings print objects (unquoted, as
+// PostgreSQL stores names; a name with a dot in it is left alone).
+func parseQName(s string) (model.QName, bool) {
+	schema, name, ok := strings.Cut(s, ".")
+	if !ok || strings.Contains(name, ".") {
+		return model.QName{}, false
+	}
+	return model.QName{Schema: schema, Name: name}, true
 }

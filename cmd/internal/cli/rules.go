@@ -63,6 +63,9 @@ func rulesRun(opts *RulesOptions) error {
 	}
 	r := findRule(opts.Name)
 	if r == nil {
+		if c := rules.Closest(opts.Name); c != "" {
+			return fmt.Errorf("unknown rule %q: did you mean %s? (run `tenantguard rules` for the list)", opts.Name, c)
+		}
 		return fmt.Errorf("unknown rule %q (run `tenantguard rules` for the list)", opts.Name)
 	}
 	_, err := fmt.Fprint(out, r.Doc)

@@ -8,7 +8,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
+	"github.com/tenantguard/tenantguard/lint/internal/par"
 	"github.com/tenantguard/tenantguard/lint/source"
 )
 
@@ -61,8 +63,12 @@ type Options struct {
 // DefaultFolders are looked for, in this order, when no PATH is given.
 var DefaultFolders = []string{"supabase/migrations", "migrations", "db/migrations", "prisma/migrations", "sql", "deploy"}
 
-// readFile reads a migration file; tests replace it to simulate failures.
-var readFile = os.ReadFile
+// readFile reads a migration file (or a sqitch plan), which must be a
+// regular file; tests replace it to simulate failures.
+var readFile = readRegularFile
+
+// errNotRegular is the cause of a file that is a FIFO, device or folder.
+var errNotRegular = errors.New("not a regular file")
 
 // Discover returns the migrations under paths in apply order, and the files
 // found but not usable. The error is for a run that cannot be done: a PATH
@@ -80,7 +86,7 @@ func Discover(paths []string, opts Options) ([]Migration, []Problem, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("lint: working directory: %w", err)
 	}
-	d := &discoverer{dir: dir, seen: map[string]bool{}, cache: map[string]readResult{}}
+	d := &discoverer{dir: dir, cache: map[string]readResult{}}
 
 	if len(paths) == 0 {
 		p, err := defaultFolder(dir)
@@ -103,16 +109,17 @@ func Discover(paths []string, opts Options) ([]Migration, []Problem, error) {
 			d.single(r)
 			continue
 		}
-		before := d.found + len(d.problems)
+		before := len(d.events)
 		if err := d.folder(r); err != nil {
 			return nil, nil, err
 		}
-		if d.found+len(d.problems) == before {
+		if len(d.events) == before {
 			// A folder with nothing to replay is a wrong PATH far more
 			// often than an intended one: a green run would hide it.
 			return nil, nil, fmt.Errorf("lint: %s: no migration files found (no .sql file that a supported layout applies)", r.display)
 		}
 	}
+	d.finish()
 	return d.migrations, d.problems, nil
 }
 
@@ -145,12 +152,26 @@ type readResult struct {
 }
 
 type discoverer struct {
-	dir        string
-	seen       map[string]bool       // files already returned, by real path
-	cache      map[string]readResult // files read while detecting a layout
+	dir   string
+	cache map[string]readResult // files read while detecting a layout
+	// events are the candidates and problems in the order they were met;
+	// finish reads the candidates and turns events into the result.
+	events     []event
 	migrations []Migration
 	problems   []Problem
-	found      int // candidates offered to add, repeats included
+}
+
+// event is a candidate file to read, or a problem met while looking for
+// them.
+type event struct {
+	cand    candidate
+	problem *Problem
+
+	// Filled by finish.
+	key string // the file's real path
+	dup bool   // a file an earlier candidate returned already
+	mig Migration
+	err error
 }
 
 // resolve checks that a PATH exists.
@@ -189,22 +210,95 @@ type candidate struct {
 	name    string
 }
 
-// add reads a candidate and appends it, once per real file.
+// add queues a candidate: finish reads it.
 func (d *discoverer) add(c candidate) {
-	d.found++
-	key := c.abs
-	if real, err := filepath.EvalSymlinks(c.abs); err == nil {
-		key = real
-	}
-	if d.seen[key] {
-		return
-	}
-	d.seen[key] = true
+	d.events = append(d.events, event{cand: c})
+}
 
-	content, err := d.read(c.abs)
+// finish reads the queued candidates and sets migrations and problems, in
+// the order candidates and problems were met. Files are read on all cores
+// (discovery of a large history is mostly system calls); each real file
+// is returned once, for its first candidate.
+func (d *discoverer) finish() {
+	var cands []*event
+	for i := range d.events {
+		if d.events[i].problem == nil {
+			cands = append(cands, &d.events[i])
+		}
+	}
+	rp := &realPaths{dirs: map[string]string{}}
+	par.Do(len(cands), func(i int) {
+		e := cands[i]
+		e.key = rp.of(e.cand.abs)
+	})
+	seen := map[string]bool{}
+	for _, e := range cands {
+		e.dup = seen[e.key]
+		seen[e.key] = true
+	}
+	par.Do(len(cands), func(i int) {
+		if e := cands[i]; !e.dup {
+			e.mig, e.err = d.load(e.cand)
+		}
+	})
+	for _, e := range d.events {
+		switch {
+		case e.problem != nil:
+			d.problems = append(d.problems, *e.problem)
+		case e.dup:
+		case e.err != nil:
+			d.problems = append(d.problems, problemOf(e.cand.display, e.err))
+		default:
+			d.migrations = append(d.migrations, e.mig)
+		}
+	}
+	d.events, d.cache = nil, nil
+}
+
+// realPaths resolves the symlinks of file paths (filepath.EvalSymlinks)
+// resolving each folder once: a file that is not a symlink itself is its
+// folder's real path joined with its name. Safe for concurrent use.
+type realPaths struct {
+	mu   sync.Mutex
+	dirs map[string]string // folder -> real path, "" when it does not resolve
+}
+
+// of returns abs with its symlinks resolved, or abs when that fails (a
+// dangling link).
+func (p *realPaths) of(abs string) string {
+	dir, base := filepath.Split(abs)
+	p.mu.Lock()
+	resolved, ok := p.dirs[dir]
+	p.mu.Unlock()
+	if !ok {
+		resolved, _ = filepath.EvalSymlinks(dir) // "" on error
+		p.mu.Lock()
+		p.dirs[dir] = resolved
+		p.mu.Unlock()
+	}
+	if resolved != "" {
+		if fi, err := os.Lstat(abs); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+			return filepath.Join(resolved, base)
+		}
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		return resolved
+	}
+	return abs
+}
+
+// load reads a candidate and masks the sections its tool does not apply.
+// It runs in parallel with other loads: it only reads d.cache.
+func (d *discoverer) load(c candidate) (Migration, error) {
+	var content []byte
+	var err error
+	if r, ok := d.cache[c.abs]; ok {
+		content, err = r.content, r.err
+	} else {
+		content, err = readRegular(c.abs)
+	}
 	if err != nil {
-		d.problem(c.display, err)
-		return
+		return Migration{}, err
 	}
 	switch c.layout {
 	case LayoutGoose, LayoutSQLMigrate, LayoutDbmate:
@@ -216,25 +310,16 @@ func (d *discoverer) add(c candidate) {
 			content = maskSections(content, l)
 		}
 	}
-	d.migrations = append(d.migrations, Migration{
+	return Migration{
 		File:    source.NewFile(c.display, content),
 		Layout:  c.layout,
 		Version: c.version,
 		Name:    c.name,
-	})
+	}, nil
 }
 
-// read returns a file's bytes, from the detection cache when it was read
-// already.
-func (d *discoverer) read(abs string) ([]byte, error) {
-	if r, ok := d.cache[abs]; ok {
-		delete(d.cache, abs)
-		return r.content, r.err
-	}
-	fi, err := os.Stat(abs)
-	if err == nil && !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: abs, Err: errors.New("not a regular file")}
-	}
+// readRegular reads a migration file.
+func readRegular(abs string) ([]byte, error) {
 	content, err := readFile(abs)
 	return content, brokenLinkError(abs, err)
 }
@@ -244,19 +329,25 @@ func (d *discoverer) peek(abs string) []byte {
 	if r, ok := d.cache[abs]; ok {
 		return r.content
 	}
-	content, err := d.read(abs)
+	content, err := readRegular(abs)
 	d.cache[abs] = readResult{content, err}
 	return content
 }
 
-// problem records an unusable file; a path error is re-labelled with the
-// display path so the message reads well on its own.
+// problem records an unusable file, in order with the candidates.
 func (d *discoverer) problem(display string, err error) {
+	p := problemOf(display, err)
+	d.events = append(d.events, event{problem: &p})
+}
+
+// problemOf makes a Problem; a path error is re-labelled with the display
+// path so the message reads well on its own.
+func problemOf(display string, err error) Problem {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = &fs.PathError{Op: pe.Op, Path: display, Err: pe.Err}
 	}
-	d.problems = append(d.problems, Problem{Path: display, Err: err})
+	return Problem{Path: display, Err: err}
 }
 
 // pathCause returns what went wrong in a path error, without the path.

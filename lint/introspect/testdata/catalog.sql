@@ -78,3 +78,11 @@ CREATE FUNCTION app.kinds(k app.plan_kind[]) RETURNS int LANGUAGE sql SET search
     SELECT count(*) FROM app.orgs WHERE plan = ANY (k);
 END;
 CREATE PROCEDURE app.touch() LANGUAGE sql AS $$ UPDATE app.projects SET name = name $$;
+CREATE FUNCTION app.count_rows(tbl text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM app.%I', tbl) INTO n;
+    RETURN n;
+END
+$$;
+CREATE TABLE app.counters (a serial, b smallserial, c bigint DEFAULT nextval('app.projects_id_seq'), d int DEFAULT 7);
