@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tenantguard/tenantguard/internal/textdist"
+)
 
 // Closest returns the rule name nearest to a mistyped one (by edit
 // distance, at most a third of its length), or "".
@@ -8,29 +12,9 @@ func Closest(name string) string {
 	name = strings.ToLower(name)
 	best, bestD := "", len(name)/3+1
 	for _, r := range registry {
-		if d := editDistance(name, r.Name); d < bestD {
+		if d := textdist.Levenshtein(name, r.Name); d < bestD {
 			best, bestD = r.Name, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

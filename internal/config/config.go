@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantguard/tenantguard/internal/textdist"
 	"github.com/tenantguard/tenantguard/lint"
 )
 
@@ -294,7 +295,7 @@ func describe(n *yaml.Node) string {
 func suggest(key string, known []string) string {
 	best, bestD := "", 4
 	for _, k := range known {
-		if d := distance(key, k); d < bestD {
+		if d := textdist.Levenshtein(key, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -302,27 +303,6 @@ func suggest(key string, known []string) string {
 		return " (known keys: " + strings.Join(known, ", ") + ")"
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ErrNotFound is returned by callers when an explicit --config is missing.
