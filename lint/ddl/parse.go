@@ -44,6 +44,9 @@ const maxParseErrors = 10
 // are skipped without a full parse (skip_test.go checks that replaying
 // them would change nothing).
 func needsParse(s *rawStmt) bool {
+	if s.Unterminated {
+		return true
+	}
 	switch s.word(0) {
 	case "GRANT", "REVOKE":
 		return !grantsUnmodelled(s.On)

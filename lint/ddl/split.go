@@ -15,6 +15,10 @@ type rawStmt struct {
 	// On holds, for GRANT and REVOKE, the first two keywords after ON
 	// (the kind of object: TABLE, FUNCTION, ALL TABLES, ...).
 	On [2]string
+	// Unterminated reports a quote, dollar quote or block comment still
+	// open at the end of the file: PostgreSQL rejects the statement, so it
+	// is always parsed (for the error), even when it looks like data.
+	Unterminated bool
 }
 
 func (s *rawStmt) word(i int) string { return s.Words[i] }
@@ -121,7 +125,19 @@ func (s *splitter) skipLine() {
 
 func (s *splitter) skipBlockComment() {
 	src := s.src
+	start := s.i
 	depth := 0
+	defer func() {
+		if s.i >= len(src) && depth > 0 {
+			// Never closed: the rest of the file is one broken statement.
+			if !s.inStmt {
+				s.inStmt = true
+				s.cur.Start = start
+			}
+			s.cur.Unterminated = true
+			s.lastEnd = len(src)
+		}
+	}()
 	for s.i < len(src) {
 		if src[s.i] == '/' && s.i+1 < len(src) && src[s.i+1] == '*' {
 			depth++
@@ -239,6 +255,7 @@ func (s *splitter) quoted(q byte, backslash bool) {
 		}
 	}
 	s.i = len(src)
+	s.cur.Unterminated = true
 }
 
 // dollar skips a dollar-quoted string, or a $n parameter, or a lone $.
@@ -265,6 +282,7 @@ func (s *splitter) dollar() {
 	end := bytes.Index(src[j+1:], tag)
 	if end < 0 {
 		s.i = len(src)
+		s.cur.Unterminated = true
 		return
 	}
 	s.i = j + 1 + end + len(tag)

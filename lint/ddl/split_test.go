@@ -109,7 +109,9 @@ func TestSplit(t *testing.T) {
 		{"unterminated quoted identifier", "SELECT \"oops;", []string{"SELECT \"oops;"}},
 		{"unterminated escape string ending in backslash", "SELECT E'a\\", []string{"SELECT E'a\\"}},
 		{"unterminated dollar quote", "SELECT 1; SELECT $x$ ;", []string{"SELECT 1", "SELECT $x$ ;"}},
-		{"unterminated block comment", "SELECT 1; /* SELECT 2;", []string{"SELECT 1"}},
+		// An unterminated comment is a statement of its own, for the parser
+		// to reject: it must not silently hide the rest of the file.
+		{"unterminated block comment", "SELECT 1; /* SELECT 2;", []string{"SELECT 1", "/* SELECT 2;"}},
 		// Only a rule's parentheses hold semicolons: elsewhere a missing
 		// ")" breaks one statement, not the rest of the file.
 		{"unterminated paren", "CREATE TABLE t (id int;\nCREATE TABLE u (id int);", []string{"CREATE TABLE t (id int", "CREATE TABLE u (id int)"}},
