@@ -59,7 +59,7 @@ func needsParse(s *rawStmt) bool {
 		"CLOSE", "DECLARE", "LOAD", "EXPLAIN", "REFRESH", "SHOW", "COMMENT", "SECURITY":
 		return false
 	case "SELECT":
-		return s.SetConfig
+		return s.SetConfig || s.SelectInto
 	}
 	return true
 }

@@ -198,6 +198,10 @@ func (r *replayer) replay(n *pg_query.Node) {
 	case *pg_query.Node_VariableSetStmt:
 		r.variableSet(s.VariableSetStmt)
 	case *pg_query.Node_SelectStmt:
+		if into := s.SelectStmt.IntoClause; into != nil && into.Rel != nil {
+			r.selectInto(s.SelectStmt)
+			return
+		}
 		r.selectSetConfig(s.SelectStmt)
 	case *pg_query.Node_CreatePolicyStmt:
 		r.createPolicy(s.CreatePolicyStmt)

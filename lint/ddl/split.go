@@ -19,6 +19,9 @@ type rawStmt struct {
 	// open at the end of the file: PostgreSQL rejects the statement, so it
 	// is always parsed (for the error), even when it looks like data.
 	Unterminated bool
+	// SelectInto reports SELECT ... INTO at the top level: it creates a
+	// table, so it is parsed like DDL.
+	SelectInto bool
 }
 
 func (s *rawStmt) word(i int) string { return s.Words[i] }
@@ -300,6 +303,12 @@ func (s *splitter) keyword(w []byte) {
 		}
 	} else if s.depth == 0 && len(w) == 2 && bytes.EqualFold(w, []byte("ON")) && (s.cur.Words[0] == "GRANT" || s.cur.Words[0] == "REVOKE") {
 		s.onWords = 0
+	}
+	switch len(w) {
+	case 4:
+		if s.depth == 0 && s.cur.Words[0] == "SELECT" && bytes.EqualFold(w, []byte("INTO")) {
+			s.cur.SelectInto = true
+		}
 	}
 	switch len(w) {
 	case 3:

@@ -157,12 +157,15 @@ func TestSplitWords(t *testing.T) {
 
 func TestNeedsParse(t *testing.T) {
 	for src, want := range map[string]bool{
-		"CREATE TABLE t (id int)":                        true,
-		"ALTER TABLE t ENABLE ROW LEVEL SECURITY":        true,
-		"SET search_path = app":                          true,
-		"DO $$ BEGIN END $$":                             true,
-		"GRANT SELECT ON t TO app":                       true,
-		"SELECT set_config('search_path', 'app', false)": true,
+		"CREATE TABLE t (id int)":                               true,
+		"ALTER TABLE t ENABLE ROW LEVEL SECURITY":               true,
+		"SET search_path = app":                                 true,
+		"DO $$ BEGIN END $$":                                    true,
+		"GRANT SELECT ON t TO app":                              true,
+		"SELECT set_config('search_path', 'app', false)":        true,
+		"SELECT * INTO backup FROM t":                           true,
+		"select a into temp scratch from t":                     true,
+		"SELECT (SELECT 1) FROM t WHERE x IN (SELECT y FROM u)": false,
 		"SELECT 1":                 false,
 		"INSERT INTO t VALUES (1)": false,
 		"update t set a = 1":       false,

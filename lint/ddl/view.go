@@ -80,15 +80,25 @@ func (r *replayer) createTableAs(s *pg_query.CreateTableAsStmt) {
 	if r.cat.Table(q) != nil && s.IfNotExists {
 		return
 	}
-	r.newTableFromQuery(q, strs(s.Into.ColNames), s.Query.GetSelectStmt(), query)
+	r.newTableFromQuery(q, s.Into.Rel.Relpersistence == "t", strs(s.Into.ColNames), s.Query.GetSelectStmt(), query)
+}
+
+// selectInto handles SELECT ... INTO new_table, which creates a table
+// like CREATE TABLE ... AS.
+func (r *replayer) selectInto(s *pg_query.SelectStmt) {
+	into := s.IntoClause
+	q := r.createName(into.Rel)
+	c := converter{r: r}
+	query := c.query(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: s}}, &scope{})
+	r.newTableFromQuery(q, into.Rel.Relpersistence == "t", strs(into.ColNames), s, query)
 }
 
 // newTableFromQuery adds the table CREATE TABLE ... AS SELECT or SELECT
 // ... INTO creates. Its columns are the select list's (a * expands to the
 // columns of the relations read, as far as the model knows them), renamed
 // by an explicit column list; like PostgreSQL, it copies no constraints.
-func (r *replayer) newTableFromQuery(q model.QName, names []string, sel *pg_query.SelectStmt, query *model.Query) {
-	t := &model.Table{Schema: q.Schema, Name: q.Name, Kind: model.OrdinaryTable, Span: r.stmt, Owner: r.role}
+func (r *replayer) newTableFromQuery(q model.QName, temp bool, names []string, sel *pg_query.SelectStmt, query *model.Query) {
+	t := &model.Table{Schema: q.Schema, Name: q.Name, Kind: model.OrdinaryTable, Span: r.stmt, Owner: r.role, Temporary: temp}
 	var cols []*model.Column
 	if sel != nil {
 		cols = r.selectColumns(sel.TargetList, query)

@@ -45,3 +45,5 @@ CREATE TABLE storage.objects (id uuid, org_id uuid);
 CREATE TABLE projects_backup AS SELECT * FROM projects; -- want `tenant table public.projects_backup`
 CREATE TABLE projects_slim (id, tenant) AS SELECT p.id, p.org_id FROM projects p;
 CREATE TABLE projects_copy AS SELECT p.* FROM projects p JOIN orgs o ON o.id = p.org_id; -- want `tenant table public.projects_copy`
+SELECT * INTO projects_snapshot FROM projects; -- want `tenant table public.projects_snapshot`
+SELECT * INTO TEMP projects_scratch FROM projects;
