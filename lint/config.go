@@ -89,6 +89,19 @@ func (c *Config) IsGlobal(q model.QName) bool {
 	return false
 }
 
+// LooksLikeTenantColumn reports whether name is one of the tenant columns
+// spelt in another case style: organizationId or ORG_ID for
+// organization_id and org_id (Prisma writes camelCase).
+func (c *Config) LooksLikeTenantColumn(name string) bool {
+	squash := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+	for _, col := range c.TenantColumns {
+		if squash(col) == squash(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsAdminRole reports whether the role is allowed to bypass RLS.
 func (c *Config) IsAdminRole(name string) bool { return contains(c.AdminRoles, name) }
 

@@ -22,7 +22,7 @@ var TableUnclassified = register(&lint.Rule{
 				pass.IsRoot(q) || pass.Config.IsGlobal(q) {
 				continue
 			}
-			if c := lookalike(t, pass.Config.TenantColumns); c != "" {
+			if c := lookalike(t, pass.Config); c != "" {
 				pass.Reportf(t.Span, lint.TableObject(t),
 					"%s has no tenant column (%s), but its column %s looks like one: if it marks the tenant, add %s to tenant_columns in tenantguard.yaml (`tenantguard init` writes one)",
 					q, strings.Join(pass.Config.TenantColumns, ", "), c, c)
@@ -37,14 +37,9 @@ var TableUnclassified = register(&lint.Rule{
 
 // lookalike returns a column of t spelt like a tenant column in another
 // case style (organizationId for organization_id, as Prisma names them).
-func lookalike(t *model.Table, tenantCols []string) string {
-	squash := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
-	want := map[string]bool{}
-	for _, c := range tenantCols {
-		want[squash(c)] = true
-	}
+func lookalike(t *model.Table, cfg *lint.Config) string {
 	for _, c := range t.Columns {
-		if want[squash(c.Name)] {
+		if cfg.LooksLikeTenantColumn(c.Name) {
 			return c.Name
 		}
 	}

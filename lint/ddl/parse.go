@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -259,13 +260,39 @@ func parseDiag(f *source.File, at source.Span, err error) model.Diagnostic {
 	d := model.Diagnostic{Kind: model.ParseError, Span: at}
 	var pe *parser.Error
 	if errors.As(err, &pe) {
-		d.Message = pe.Message
+		d.Message = shortMessage(pe.Message)
 		if pe.Cursorpos > 0 {
 			off := f.Offset(at.Start, pe.Cursorpos)
 			d.Span = source.Span{File: f, Start: off, End: off}
 		}
 	} else {
-		d.Message = err.Error()
+		d.Message = shortMessage(err.Error())
 	}
 	return d
+}
+
+// shortMessage keeps a parser message to one readable line: PostgreSQL
+// quotes the rest of the input after "at or near", which after an
+// unterminated string or comment is the rest of the file (megabytes, and
+// whatever secrets it holds).
+func shortMessage(msg string) string {
+	const near = `at or near "`
+	if i := strings.Index(msg, near); i >= 0 {
+		text := strings.TrimSuffix(msg[i+len(near):], `"`)
+		cut := false
+		if j := strings.IndexAny(text, "\r\n"); j >= 0 {
+			text, cut = text[:j], true
+		}
+		if r := []rune(text); len(r) > 40 {
+			text, cut = string(r[:40]), true
+		}
+		if cut {
+			text += "…"
+		}
+		msg = msg[:i+len(near)] + text + `"`
+	}
+	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
+		msg = msg[:i] + " …"
+	}
+	return msg
 }

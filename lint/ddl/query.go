@@ -1,8 +1,6 @@
 package ddl
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/tenantguard/tenantguard/lint/model"
@@ -254,26 +252,4 @@ func outputColumns(q *model.Query) ([]string, bool) {
 		}
 	}
 	return cols, true
-}
-
-// targetNames returns the names of a select list's columns (aliases or
-// the referenced column), "" where no name can be told.
-func targetNames(nodes []*pg_query.Node) []string {
-	var out []string
-	for _, n := range nodes {
-		rt := n.GetResTarget()
-		if rt == nil {
-			continue
-		}
-		switch {
-		case rt.Name != "":
-			out = append(out, rt.Name)
-		case rt.Val.GetColumnRef() != nil:
-			f := strs(rt.Val.GetColumnRef().Fields)
-			out = append(out, strings.ToLower(f[len(f)-1]))
-		default:
-			out = append(out, "")
-		}
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package ddl
 
 import (
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -86,61 +87,43 @@ func (r *replayer) inheritPartition(t, parent *model.Table) {
 	for _, c := range parent.Columns {
 		t.Columns = append(t.Columns, r.copyColumn(c))
 	}
-	for _, c := range parent.Constraints {
-		if c.Kind == model.PrimaryKey || c.Kind == model.Unique || c.Kind == model.ForeignKey {
-			cc := *c
-			cc.Span = r.stmt
-			t.Constraints = append(t.Constraints, &cc)
-			r.ref(&cc.RefTable)
-		}
-	}
+	r.attachPartition(t, parent)
+}
+
+// attachPartition gives a partition what PostgreSQL gives it from its
+// parent (PARTITION OF, ATTACH PARTITION): an index for each of the
+// parent's partitioned indexes and the parent's keys, where the table has
+// none with the same columns already.
+func (r *replayer) attachPartition(t, parent *model.Table) {
+	// Match against what the table had before: each of the parent's
+	// indexes and keys is one of the partition's, even when two share
+	// their columns.
+	ownIndexes, ownKeys := slices.Clone(t.Indexes), slices.Clone(t.Constraints)
 	for _, ix := range parent.Indexes {
+		if slices.ContainsFunc(ownIndexes, func(own *model.Index) bool {
+			return own.Partial == ix.Partial && slices.Equal(own.Columns, ix.Columns)
+		}) {
+			continue
+		}
 		ii := *ix
 		ii.Span = r.stmt
 		ii.Schema = t.Schema
 		ii.Name = t.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
 		t.Indexes = append(t.Indexes, &ii)
 	}
-}
-
-// attachPartition gives a table attached as a partition what PostgreSQL
-// gives it: an index for each of the parent's partitioned indexes (an
-// existing one with the same key is used instead), and the parent's keys.
-func (r *replayer) attachPartition(t, parent *model.Table) {
-	same := func(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
-	for _, ix := range parent.Indexes {
-		found := false
-		for _, own := range t.Indexes {
-			if same(own.Columns, ix.Columns) && own.Partial == ix.Partial {
-				found = true
-				break
-			}
-		}
-		if !found {
-			ii := *ix
-			ii.Span = r.stmt
-			ii.Schema = t.Schema
-			ii.Name = t.Name + "_" + strings.Join(ix.Columns, "_") + "_idx"
-			t.Indexes = append(t.Indexes, &ii)
-		}
-	}
 	for _, c := range parent.Constraints {
 		if c.Kind != model.PrimaryKey && c.Kind != model.Unique && c.Kind != model.ForeignKey {
 			continue
 		}
-		found := false
-		for _, own := range t.Constraints {
-			if own.Kind == c.Kind && same(own.Columns, c.Columns) {
-				found = true
-				break
-			}
+		if slices.ContainsFunc(ownKeys, func(own *model.Constraint) bool {
+			return own.Kind == c.Kind && slices.Equal(own.Columns, c.Columns)
+		}) {
+			continue
 		}
-		if !found {
-			cc := *c
-			cc.Span = r.stmt
-			t.Constraints = append(t.Constraints, &cc)
-			r.ref(&cc.RefTable)
-		}
+		cc := *c
+		cc.Span = r.stmt
+		t.Constraints = append(t.Constraints, &cc)
+		r.ref(&cc.RefTable)
 	}
 }
 

@@ -128,11 +128,7 @@ func checkRun(opts *CheckOptions) error {
 			return errors.New("check needs a database: --db URL (or DATABASE_URL), or --ephemeral to apply the migrations to a throwaway PostgreSQL; to check the files alone use `tenantguard lint`")
 		}
 	}
-	dir, err := f.Getwd()
-	if err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(opts.ConfigPath, dir)
+	dir, cfg, err := opts.loadConfig(f)
 	if err != nil {
 		return err
 	}

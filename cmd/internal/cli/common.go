@@ -60,6 +60,16 @@ func (o *outputOptions) validate() error {
 
 // loadConfig reads the config file named by --config, or the one found
 // upward from dir, or the defaults.
+// loadConfig returns the working directory and the config for it: the
+// --config file, or tenantguard.yaml found upward.
+func (o *outputOptions) loadConfig(f *Factory) (dir string, cfg lint.Config, err error) {
+	if dir, err = f.Getwd(); err != nil {
+		return "", cfg, err
+	}
+	cfg, _, err = loadConfig(o.ConfigPath, dir)
+	return dir, cfg, err
+}
+
 func loadConfig(path, dir string) (lint.Config, string, error) {
 	if path == "" {
 		path = config.Find(dir)

@@ -99,24 +99,15 @@ func initRun(opts *InitOptions) error {
 // (Organization, organizations, tenant, ...).
 var rootNameRE = regexp.MustCompile(`(?i)^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|compan(y|ies)|customers?)$`)
 
-// squash folds a column name for comparing spellings: organizationId,
-// organization_id and OrganizationID are the same tenant column.
-func squash(name string) string {
-	return strings.ToLower(strings.ReplaceAll(name, "_", ""))
-}
-
 // tenantCandidates returns tenant-like columns with the number of tables
 // that have each, most common first.
 func tenantCandidates(cat *model.Catalog) []string {
 	count := map[string]int{}
-	defaults := map[string]bool{}
-	for _, d := range lint.DefaultConfig().TenantColumns {
-		defaults[squash(d)] = true
-	}
+	defaults := lint.DefaultConfig()
 	for _, t := range cat.Tables() {
 		seen := map[string]bool{}
 		for _, c := range t.Columns {
-			if defaults[squash(c.Name)] {
+			if defaults.LooksLikeTenantColumn(c.Name) {
 				seen[c.Name] = true
 			}
 		}
@@ -267,9 +258,11 @@ func mostCommon(m map[string]int) string {
 	return best
 }
 
+var plainNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
 // yamlName quotes a name that YAML would not read back as the same string.
 func yamlName(s string) string {
-	if regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`).MatchString(s) {
+	if plainNameRE.MatchString(s) {
 		switch strings.ToLower(s) {
 		case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
 		default:

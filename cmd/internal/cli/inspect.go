@@ -46,13 +46,7 @@ in PGPASSWORD or in ~/.pgpass, and never appears in any output.`,
 
   # SARIF for code scanning, JUnit for the release pipeline, in one run
   tenantguard inspect --db "$STAGING_URL" --format sarif -o tenantguard.sarif --report junit=tenantguard.xml`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("inspect reads a database, not files (got %q): to map live findings to migrations use `tenantguard check %s --db URL`",
-					args[0], strings.Join(args, " "))
-			}
-			return nil
-		},
+		Args: databaseOnly("inspect", "to map live findings to migrations"),
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -65,16 +59,24 @@ in PGPASSWORD or in ~/.pgpass, and never appears in any output.`,
 	return c
 }
 
+// databaseOnly refuses file arguments to a command that reads only a
+// database, pointing at check, which takes both.
+func databaseOnly(command, why string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return fmt.Errorf("%s reads a database, not files (got %q): %s use `tenantguard check %s --db URL`",
+				command, args[0], why, strings.Join(args, " "))
+		}
+		return nil
+	}
+}
+
 func inspectRun(opts *InspectOptions) error {
 	f := opts.Factory
 	if err := opts.validate(); err != nil {
 		return err
 	}
-	dir, err := f.Getwd()
-	if err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(opts.ConfigPath, dir)
+	_, cfg, err := opts.loadConfig(f)
 	if err != nil {
 		return err
 	}

@@ -109,11 +109,7 @@ func lintRun(opts *LintOptions) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
-	dir, err := f.Getwd()
-	if err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(opts.ConfigPath, dir)
+	dir, cfg, err := opts.loadConfig(f)
 	if err != nil {
 		return err
 	}

@@ -114,13 +114,7 @@ row. Tenants come from probe.tenants (or --tenants A,B), else from the data.`,
 
   # two tenants of your choice (A acts, B is the one it tries to reach)
   tenantguard probe --db "$STAGING_URL" --tenants "$ACME_ID,$GLOBEX_ID" --verbose`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("probe reads a database, not files (got %q): to lint the migrations too use `tenantguard check %s --db URL`",
-					args[0], strings.Join(args, " "))
-			}
-			return nil
-		},
+		Args: databaseOnly("probe", "to lint the migrations too"),
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -181,11 +175,7 @@ func probeRun(opts *ProbeOptions) error {
 	if url == "" {
 		return errors.New("probe needs a database: --db URL (or DATABASE_URL); to probe the migrations on a throwaway PostgreSQL use `tenantguard check --ephemeral`")
 	}
-	dir, err := f.Getwd()
-	if err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(opts.ConfigPath, dir)
+	_, cfg, err := opts.loadConfig(f)
 	if err != nil {
 		return err
 	}
